@@ -1,0 +1,4 @@
+package dev.airbag.core.chat;
+
+/** One message of a conversation; text only. */
+public record ChatMessage(Role role, String content) {}

@@ -1,0 +1,29 @@
+package dev.airbag.core.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Airbag's own settings, all under the top-level key {@code airbag:}; every one has a default.
+ *
+ * @param callTimeout per-call timeout for deployments with none in {@code litellm_params} or
+ *     {@code router_settings} (LiteLLM waits 600 s; a failover gateway should not)
+ * @param requestTimeout the whole request's deadline across every tier and retry
+ * @param maxRequestBytes larger request bodies are refused with 413
+ */
+public record AirbagSettings(
+    int httpPort,
+    Optional<Secret> adminKey,
+    BreakerSettings breaker,
+    JudgeSettings judge,
+    CannedSettings canned,
+    Optional<String> drillSchedule,
+    Duration callTimeout,
+    Duration requestTimeout,
+    int maxRequestBytes) {
+
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+}

@@ -1,0 +1,34 @@
+package dev.airbag.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A whole, validated gateway config: built once at start, never changed.
+ *
+ * @param source the file it came from, for messages
+ * @param warnings settings that were read but that Airbag does not act on, named
+ */
+public record GatewayConfig(
+    String source,
+    List<Deployment> deployments,
+    RouterSettings router,
+    AirbagSettings airbag,
+    List<String> warnings) {
+
+  /** Model groups in declared order, each with its deployments in declared order. */
+  public Map<String, List<Deployment>> modelGroups() {
+    Map<String, List<Deployment>> groups = new LinkedHashMap<>();
+    for (Deployment d : deployments) {
+      groups.computeIfAbsent(d.modelGroup(), k -> new java.util.ArrayList<>()).add(d);
+    }
+    groups.replaceAll((k, v) -> List.copyOf(v));
+    return groups;
+  }
+
+  public Optional<Deployment> deployment(String id) {
+    return deployments.stream().filter(d -> d.id().equals(id)).findFirst();
+  }
+}
