@@ -1,0 +1,154 @@
+package dev.airbag.providers;
+
+import dev.airbag.core.chat.ChatChunk;
+import dev.airbag.core.chat.ChatMessage;
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.chat.FinishReason;
+import dev.airbag.core.chat.Role;
+import dev.airbag.core.chat.Usage;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.outcome.Outcome;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/** Anthropic Messages: system apart, alternating user/assistant turns, {@code max_tokens} required. */
+final class AnthropicAdapter implements WireAdapter {
+
+  static final String API_VERSION = "2023-06-01";
+  /** Anthropic requires max_tokens; LiteLLM sends this when the caller gives none. */
+  static final int DEFAULT_MAX_TOKENS = 4096;
+
+  @Override
+  public String url(Deployment deployment, boolean stream) {
+    String base = deployment.apiBase();
+    if (base.endsWith("/v1/messages")) {
+      return base;
+    }
+    return base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages";
+  }
+
+  @Override
+  public void headers(Deployment deployment, MultiMap headers) {
+    deployment.apiKey().ifPresent(k -> headers.set("x-api-key", k.reveal()));
+    headers.set("anthropic-version", API_VERSION);
+  }
+
+  @Override
+  public JsonObject body(ChatRequest request, Deployment deployment, boolean stream) {
+    StringBuilder system = new StringBuilder();
+    JsonArray messages = new JsonArray();
+    String lastRole = null;
+    for (ChatMessage m : request.messages()) {
+      if (m.role() == Role.SYSTEM) {
+        system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
+        continue;
+      }
+      String role = m.role() == Role.USER ? "user" : "assistant";
+      if (role.equals(lastRole)) {
+        // Anthropic wants turns to alternate: consecutive messages of one role become one turn.
+        JsonObject previous = messages.getJsonObject(messages.size() - 1);
+        previous.put("content", previous.getString("content") + "\n\n" + m.content());
+      } else {
+        messages.add(new JsonObject().put("role", role).put("content", m.content()));
+      }
+      lastRole = role;
+    }
+    JsonObject body = new JsonObject().put("model", deployment.model())
+        .put("max_tokens", request.maxTokens().orElse(DEFAULT_MAX_TOKENS)).put("messages", messages);
+    if (!system.isEmpty()) {
+      body.put("system", system.toString());
+    }
+    // OpenAI's temperature runs 0..2, Anthropic's 0..1.
+    request.temperature().ifPresent(t -> body.put("temperature", Math.min(1.0, t)));
+    request.topP().ifPresent(t -> body.put("top_p", t));
+    if (!request.stop().isEmpty()) {
+      body.put("stop_sequences", new JsonArray(request.stop()));
+    }
+    if (stream) {
+      body.put("stream", true);
+    }
+    return body;
+  }
+
+  @Override
+  public ChatResponse response(JsonObject body) {
+    StringBuilder text = new StringBuilder();
+    JsonArray content = body.getJsonArray("content");
+    for (int i = 0; i < content.size(); i++) {
+      JsonObject block = content.getJsonObject(i);
+      if ("text".equals(block.getString("type"))) {
+        text.append(block.getString("text", ""));
+      }
+    }
+    JsonObject usage = body.getJsonObject("usage", new JsonObject());
+    return new ChatResponse(body.getString("id", "msg"), body.getString("model", ""), text.toString(),
+        finishReason(body.getString("stop_reason")),
+        new Usage(usage.getInteger("input_tokens", 0), usage.getInteger("output_tokens", 0)));
+  }
+
+  static FinishReason finishReason(String stopReason) {
+    if (stopReason == null) {
+      return FinishReason.STOP;
+    }
+    return switch (stopReason) {
+      case "max_tokens" -> FinishReason.LENGTH;
+      case "tool_use" -> FinishReason.TOOL_CALLS;
+      case "refusal" -> FinishReason.CONTENT_FILTER;
+      default -> FinishReason.STOP;
+    };
+  }
+
+  @Override
+  public StreamDecoder newStreamDecoder() {
+    return new StreamDecoder() {
+      private int inputTokens;
+
+      @Override
+      public void onEvent(String event, String data, StreamSink sink) {
+        JsonObject json = new JsonObject(data);
+        String type = event != null ? event : json.getString("type", "");
+        switch (type) {
+          case "message_start" -> inputTokens = json.getJsonObject("message", new JsonObject())
+              .getJsonObject("usage", new JsonObject()).getInteger("input_tokens", 0);
+          case "content_block_delta" -> {
+            JsonObject delta = json.getJsonObject("delta", new JsonObject());
+            if ("text_delta".equals(delta.getString("type"))) {
+              sink.chunk(ChatChunk.text(delta.getString("text", "")));
+            }
+          }
+          case "message_delta" -> {
+            String stop = json.getJsonObject("delta", new JsonObject()).getString("stop_reason");
+            int output = json.getJsonObject("usage", new JsonObject()).getInteger("output_tokens", 0);
+            sink.chunk(new ChatChunk("", Optional.ofNullable(stop).map(AnthropicAdapter::finishReason),
+                Optional.of(new Usage(inputTokens, output))));
+          }
+          case "message_stop" -> sink.end();
+          case "error" -> {
+            JsonObject error = json.getJsonObject("error", new JsonObject());
+            sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0,
+                error.getString("type", "error") + ": " + error.getString("message", "error in stream"), -1));
+          }
+          default -> { } // ping, content_block_start/stop carry nothing we need
+        }
+      }
+    };
+  }
+
+  @Override
+  public Outcome classifyClientError(int status, JsonObject errorBody, String message) {
+    if (message.contains("prompt is too long") || message.contains("exceed context limit")
+        || message.contains("context window")) {
+      return Outcome.CONTEXT_WINDOW_EXCEEDED;
+    }
+    return Outcome.CLIENT_ERROR;
+  }
+
+  @Override
+  public String errorMessage(JsonObject errorBody) {
+    JsonObject error = errorBody.getJsonObject("error");
+    return error == null ? null : error.getString("message");
+  }
+}

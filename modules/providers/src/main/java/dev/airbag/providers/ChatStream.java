@@ -1,0 +1,86 @@
+package dev.airbag.providers;
+
+import dev.airbag.core.chat.ChatChunk;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.ArrayDeque;
+
+/**
+ * A provider's answer arriving piece by piece. It is handed over only once the first token arrived, so
+ * whoever holds one can commit to this provider. Produced on the provider client's context; chunks are
+ * delivered on the subscriber's context, buffered until it subscribes.
+ */
+public final class ChatStream {
+
+  private final ArrayDeque<ChatChunk> buffered = new ArrayDeque<>();
+  private final Runnable cancel;
+  private Context context;
+  private Handler<ChatChunk> chunkHandler;
+  private Handler<AsyncResult<Void>> endHandler;
+  private AsyncResult<Void> ended;
+
+  ChatStream(Runnable cancel) {
+    this.cancel = cancel;
+  }
+
+  /** Starts delivery: each chunk, then exactly one end (failed if the provider broke off mid-stream). */
+  public void subscribe(Context on, Handler<ChatChunk> chunks, Handler<AsyncResult<Void>> end) {
+    synchronized (this) {
+      context = on;
+      chunkHandler = chunks;
+      endHandler = end;
+      while (!buffered.isEmpty()) {
+        deliver(buffered.removeFirst());
+      }
+      if (ended != null) {
+        deliverEnd(ended);
+      }
+    }
+  }
+
+  /** Stops the provider call, for a caller that went away. */
+  public void cancel() {
+    cancel.run();
+  }
+
+  synchronized void push(ChatChunk chunk) {
+    if (ended != null) {
+      return;
+    }
+    if (chunkHandler == null) {
+      buffered.addLast(chunk);
+    } else {
+      deliver(chunk);
+    }
+  }
+
+  synchronized void finish(AsyncResult<Void> result) {
+    if (ended != null) {
+      return;
+    }
+    ended = result;
+    if (endHandler != null) {
+      deliverEnd(result);
+    }
+  }
+
+  synchronized boolean isEnded() {
+    return ended != null;
+  }
+
+  private void deliver(ChatChunk chunk) {
+    Handler<ChatChunk> h = chunkHandler;
+    context.runOnContext(v -> h.handle(chunk));
+  }
+
+  private void deliverEnd(AsyncResult<Void> result) {
+    Handler<AsyncResult<Void>> h = endHandler;
+    context.runOnContext(v -> h.handle(result));
+  }
+
+  static AsyncResult<Void> succeeded() {
+    return Future.succeededFuture();
+  }
+}

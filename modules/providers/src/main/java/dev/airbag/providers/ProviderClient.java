@@ -1,0 +1,304 @@
+package dev.airbag.providers;
+
+import dev.airbag.core.chat.ChatChunk;
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.ProviderKind;
+import dev.airbag.core.outcome.Outcome;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Calls one deployment over HTTP in its own wire format, with a per-call timeout, and classifies every
+ * way the call can end as an {@link Outcome}: failures arrive as a failed future holding a
+ * {@link ProviderException}. Use it from one context (the deployment's verticle).
+ */
+public final class ProviderClient {
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final Deployment deployment;
+  private final WireAdapter adapter;
+
+  public ProviderClient(Vertx vertx, HttpClient http, Deployment deployment) {
+    this.vertx = vertx;
+    this.http = http;
+    this.deployment = deployment;
+    this.adapter = adapterFor(deployment.provider());
+  }
+
+  /** A keep-alive client pool sized for a gateway: many concurrent calls per provider host. */
+  public static HttpClient newHttpClient(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30),
+        new PoolOptions().setHttp1MaxSize(512));
+  }
+
+  static WireAdapter adapterFor(ProviderKind kind) {
+    return switch (kind) {
+      case OPENAI -> new OpenAiAdapter();
+      case ANTHROPIC -> new AnthropicAdapter();
+      case GEMINI -> new GeminiAdapter();
+    };
+  }
+
+  public Deployment deployment() {
+    return deployment;
+  }
+
+  /** One non-streamed call; fails with a classified {@link ProviderException}. */
+  public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis) {
+    Call call = new Call(timeoutMillis);
+    Promise<ChatResponse> result = Promise.promise();
+    call.onTimeout(() -> result.tryFail(timeout(timeoutMillis)));
+    send(request, false, call)
+        .compose(response -> response.body().map(body -> interpret(response, body)))
+        .onComplete(ar -> {
+          call.done();
+          if (ar.succeeded()) {
+            result.tryComplete(ar.result());
+          } else {
+            result.tryFail(classify(ar.cause()));
+          }
+        });
+    return result.future();
+  }
+
+  /**
+   * One streamed call. The future completes once the first token arrived, so a failure before it (the
+   * only kind the caller can still hide by failing over) fails the future; a break after it ends the
+   * stream with a failure. The timeout bounds the wait for the first token and every gap after it.
+   */
+  public Future<ChatStream> stream(ChatRequest request, long timeoutMillis) {
+    Call call = new Call(timeoutMillis);
+    Promise<ChatStream> first = Promise.promise();
+    ChatStream stream = new ChatStream(call::reset);
+    call.onTimeout(() -> {
+      ProviderException e = timeout(timeoutMillis);
+      if (!first.tryFail(e)) {
+        stream.finish(Future.failedFuture(e));
+      }
+    });
+    StreamSink sink = new StreamSink() {
+      @Override
+      public void chunk(ChatChunk chunk) {
+        stream.push(chunk);
+        if (!chunk.text().isEmpty() || chunk.finishReason().isPresent()) {
+          call.rearm();
+          first.tryComplete(stream);
+        }
+      }
+
+      @Override
+      public void end() {
+        call.done();
+        if (!first.future().isComplete()) {
+          first.tryFail(new ProviderException(Outcome.SERVER_ERROR, 200, "the stream ended without any content", -1));
+        }
+        stream.finish(ChatStream.succeeded());
+      }
+
+      @Override
+      public void fail(ProviderException failure) {
+        call.done();
+        call.reset();
+        if (!first.tryFail(failure)) {
+          stream.finish(Future.failedFuture(failure));
+        }
+      }
+    };
+    send(request, true, call).onComplete(ar -> {
+      if (ar.failed()) {
+        sink.fail(classify(ar.cause()));
+        return;
+      }
+      HttpClientResponse response = ar.result();
+      if (response.statusCode() / 100 != 2) {
+        response.body().onComplete(body -> sink.fail(body.succeeded()
+            ? error(response.statusCode(), response.headers(), body.result())
+            : classify(body.cause())));
+        return;
+      }
+      WireAdapter.StreamDecoder decoder = adapter.newStreamDecoder();
+      SseParser parser = new SseParser((event, data) -> {
+        if (stream.isEnded()) {
+          return;
+        }
+        try {
+          decoder.onEvent(event, data, sink);
+        } catch (DecodeException | ClassCastException | IndexOutOfBoundsException e) {
+          sink.fail(new ProviderException(Outcome.SERVER_ERROR, 200, "malformed stream event from the provider", -1));
+        }
+      });
+      response.handler(parser::feed);
+      response.exceptionHandler(e -> sink.fail(classify(e)));
+      response.endHandler(v -> {
+        parser.end();
+        if (!stream.isEnded()) {
+          decoder.onBodyEnd(sink);
+        }
+      });
+    });
+    return first.future();
+  }
+
+  private Future<HttpClientResponse> send(ChatRequest request, boolean stream, Call call) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
+    adapter.headers(deployment, headers);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setAbsoluteURI(adapter.url(deployment, stream)).setHeaders(headers)
+        .setConnectTimeout(call.timeoutMillis);
+    Buffer body = adapter.body(request, deployment, stream).toBuffer();
+    return http.request(options).compose(req -> {
+      if (!call.attach(req)) {
+        return Future.failedFuture(timeout(call.timeoutMillis));
+      }
+      return req.send(body);
+    });
+  }
+
+  private ChatResponse interpret(HttpClientResponse response, Buffer body) {
+    if (response.statusCode() / 100 != 2) {
+      throw error(response.statusCode(), response.headers(), body);
+    }
+    try {
+      return adapter.response(body.toJsonObject());
+    } catch (DecodeException | ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+      throw new ProviderException(Outcome.SERVER_ERROR, response.statusCode(), "the provider's answer was not in its documented shape", -1);
+    }
+  }
+
+  private ProviderException error(int status, MultiMap headers, Buffer body) {
+    JsonObject json = null;
+    try {
+      json = body.length() == 0 ? null : body.toJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      // not JSON: a proxy's HTML page, say; fall back to the status
+    }
+    String raw = json == null ? null : adapter.errorMessage(json);
+    String message = scrub(raw != null ? raw : "HTTP " + status + " from " + deployment.provider().prefix());
+    Outcome outcome;
+    if (status == 401 || status == 403) {
+      outcome = Outcome.AUTH_FAILURE;
+    } else if (status == 429) {
+      outcome = Outcome.RATE_LIMITED;
+    } else if (status == 408) {
+      outcome = Outcome.TIMEOUT;
+    } else if (status >= 500) {
+      outcome = Outcome.SERVER_ERROR;
+    } else {
+      outcome = adapter.classifyClientError(status, json, message);
+    }
+    return new ProviderException(outcome, status, message, retryAfterMillis(headers));
+  }
+
+  /** {@code retry-after-ms} (OpenAI) or {@code retry-after} in seconds; HTTP-dates are not honoured. */
+  static long retryAfterMillis(MultiMap headers) {
+    try {
+      String ms = headers.get("retry-after-ms");
+      if (ms != null) {
+        return Math.max(0, Math.round(Double.parseDouble(ms)));
+      }
+      String seconds = headers.get("retry-after");
+      if (seconds != null) {
+        return Math.max(0, Math.round(Double.parseDouble(seconds) * 1000));
+      }
+    } catch (NumberFormatException e) {
+      // an HTTP-date: treated as absent
+    }
+    return -1;
+  }
+
+  private ProviderException classify(Throwable t) {
+    if (t instanceof ProviderException pe) {
+      return pe;
+    }
+    if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
+      return new ProviderException(Outcome.TIMEOUT, "timed out connecting to " + deployment.provider().prefix());
+    }
+    String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return new ProviderException(Outcome.CONNECT_FAILURE,
+        "connection to " + deployment.provider().prefix() + " failed: " + scrub(detail));
+  }
+
+  private static ProviderException timeout(long millis) {
+    return new ProviderException(Outcome.TIMEOUT, "no answer within the per-call timeout of " + millis + " ms");
+  }
+
+  /** One call's timer and in-flight request; touched only on the calling context. */
+  private final class Call {
+    private final long timeoutMillis;
+    private Runnable onTimeout;
+    private long timer = -1;
+    private HttpClientRequest request;
+    private boolean finished;
+
+    Call(long timeoutMillis) {
+      this.timeoutMillis = timeoutMillis;
+    }
+
+    void onTimeout(Runnable action) {
+      this.onTimeout = action;
+      rearm();
+    }
+
+    void rearm() {
+      if (finished) {
+        return;
+      }
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      timer = vertx.setTimer(timeoutMillis, id -> {
+        finished = true;
+        onTimeout.run(); // first, so the reset's own failure cannot claim the call
+        reset();
+      });
+    }
+
+    /** Returns false when the call already timed out, so the late request is dropped at once. */
+    boolean attach(HttpClientRequest req) {
+      request = req;
+      if (finished) {
+        req.reset();
+        return false;
+      }
+      return true;
+    }
+
+    void done() {
+      finished = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+
+    void reset() {
+      if (request != null) {
+        request.reset();
+      }
+    }
+  }
+
+  /** Providers echo keys in error messages (partially masked, or not at all): never pass one on. */
+  private String scrub(String text) {
+    return deployment.apiKey().map(k -> k.scrub(text)).orElse(text);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.airbag.simulator;
+
+/**
+ * What the simulated model says. A healthy answer restates the question's own content words, so a
+ * relevance measure between question and answer scores it high; garbage does not share them.
+ *
+ * @param finish the provider-neutral reason: {@code stop} or {@code length}
+ */
+record Answer(String text, String finish, int completionTokens) {
+
+  static final String OFF_TOPIC =
+      "The weather in the northern valleys stays mild this week, with light winds and clear evenings "
+          + "that suit an early walk by the river before the markets open.";
+  static final String WRONG_LANGUAGE =
+      "Tämä on lyhyt vastaus, joka ei liity kysymykseen lainkaan, mutta kuulostaa silti sujuvalta ja varmalta.";
+
+  static Answer of(String text, String finish) {
+    return new Answer(text, finish, Math.max(text.isEmpty() ? 0 : 1, (text.length() + 3) / 4));
+  }
+
+  /** The healthy answer: a short summary built from the question's first sentence. */
+  static Answer healthy(String question) {
+    String words = String.join(" ", java.util.Arrays.stream(question.trim().split("\\s+")).limit(40).toList());
+    if (words.isBlank()) {
+      return of("There was no text to summarize.", "stop");
+    }
+    return of("Here is a short summary: " + words + (words.endsWith(".") ? "" : "."), "stop");
+  }
+
+  static Answer garbage(Fault.Garbage kind, String question) {
+    return switch (kind) {
+      case OFF_TOPIC -> of(OFF_TOPIC, "stop");
+      case EMPTY -> of("", "stop");
+      case TRUNCATED -> {
+        String full = healthy(question).text();
+        yield of(full.substring(0, Math.min(full.length(), 14)), "stop");
+      }
+      case WRONG_LANGUAGE -> of(WRONG_LANGUAGE, "stop");
+    };
+  }
+}
