@@ -1,0 +1,89 @@
+package dev.airbag.node;
+
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.routing.TierPlan;
+import dev.airbag.node.bus.LocalCodec;
+import dev.airbag.node.bus.ProviderCall;
+import dev.airbag.node.bus.ProviderReply;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running gateway node on a Vert.x instance: one provider verticle per deployment, then the API
+ * verticles. Start it with {@link #start}; the returned node tells its HTTP port.
+ */
+public final class AirbagNode {
+
+  private final Vertx vertx;
+  private final List<String> deploymentIds;
+  private final int httpPort;
+
+  private AirbagNode(Vertx vertx, List<String> deploymentIds, int httpPort) {
+    this.vertx = vertx;
+    this.deploymentIds = deploymentIds;
+    this.httpPort = httpPort;
+  }
+
+  public static Future<AirbagNode> start(Vertx vertx, GatewayConfig config, NodeOptions options) {
+    registerCodecs(vertx.eventBus());
+    TierPlan plan = new TierPlan(config);
+    List<String> ids = new ArrayList<>();
+    List<Future<String>> providers = new ArrayList<>();
+    for (Deployment d : config.deployments()) {
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock())).onSuccess(ids::add));
+    }
+    int configured = options.httpPort().orElse(config.airbag().httpPort());
+    return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
+        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, options.clock(), options.host(), port),
+                new DeploymentOptions().setInstances(options.apiInstances()))
+            .map(id -> {
+              ids.add(id);
+              return new AirbagNode(vertx, ids, port);
+            }));
+  }
+
+  /**
+   * Port 0 means "any free port". API instances share one port only when they all name it, so a free
+   * port is chosen here first (the moment between closing the probe and binding is a test-only race).
+   */
+  private static int resolvePort(String host, int port) throws IOException {
+    if (port != 0) {
+      return port;
+    }
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
+  }
+
+  private static void registerCodecs(EventBus bus) {
+    try {
+      bus.registerDefaultCodec(ProviderCall.class, new LocalCodec<>(ProviderCall.class));
+      bus.registerDefaultCodec(ProviderReply.class, new LocalCodec<>(ProviderReply.class));
+    } catch (IllegalStateException alreadyRegistered) {
+      // a second node on the same Vert.x instance (tests): the codecs are already there
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Undeploys this node's verticles, API first so no request arrives at a provider that is gone. */
+  public Future<Void> stop() {
+    List<String> reversed = new ArrayList<>(deploymentIds);
+    java.util.Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) {
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain;
+  }
+}

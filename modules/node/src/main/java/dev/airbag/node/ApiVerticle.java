@@ -1,0 +1,250 @@
+package dev.airbag.node;
+
+import dev.airbag.core.chat.ChatChunk;
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.chat.FinishReason;
+import dev.airbag.core.chat.Usage;
+import dev.airbag.core.config.CannedSettings;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.time.Clock;
+import dev.airbag.node.bus.Addresses;
+import dev.airbag.providers.ChatStream;
+import dev.airbag.providers.InvalidRequest;
+import dev.airbag.providers.OpenAiJson;
+import dev.airbag.providers.ProviderException;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Airbag's public API: OpenAI-compatible HTTP ({@code /v1/chat/completions}, {@code /v1/models}, health)
+ * and the {@code airbag.chat} event-bus address. Several instances share the port, one per event loop.
+ */
+final class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(ApiVerticle.class.getName());
+  static final String TIER_HEADER = "x-airbag-tier";
+  static final String DEPLOYMENT_HEADER = "x-airbag-deployment";
+  static final String ATTEMPTS_HEADER = "x-airbag-attempts";
+  static final String CANNED_MODEL = "airbag-canned";
+
+  private final GatewayConfig config;
+  private final TierPlan plan;
+  private final Clock clock;
+  private final String host;
+  private final int port;
+  private ChatRouter router;
+
+  ApiVerticle(GatewayConfig config, TierPlan plan, Clock clock, String host, int port) {
+    this.config = config;
+    this.plan = plan;
+    this.clock = clock;
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    router = new ChatRouter(vertx, plan, clock, config.airbag().requestTimeout());
+    Router web = Router.router(vertx);
+    web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
+    web.post("/v1/chat/completions").handler(this::chat);
+    web.post("/chat/completions").handler(this::chat);
+    web.get("/v1/models").handler(this::models);
+    web.get("/models").handler(this::models);
+    web.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
+    web.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "ready")
+        .put("deployments", config.deployments().size())));
+    web.route().last().handler(ctx -> error(ctx.response(), 404, "Unknown request URL: "
+        + ctx.request().method() + " " + ctx.request().path(), "invalid_request_error", null, "unknown_url"));
+    web.errorHandler(413, ctx -> error(ctx.response(), 413, "The request body is larger than the "
+        + config.airbag().maxRequestBytes() + " bytes this gateway accepts.", "invalid_request_error", null, "request_too_large"));
+    web.errorHandler(405, ctx -> error(ctx.response(), 405, "Method not allowed", "invalid_request_error", null, null));
+    web.errorHandler(500, ctx -> {
+      LOG.log(Level.SEVERE, "unexpected failure serving " + ctx.request().path(), ctx.failure());
+      error(ctx.response(), 500, "The gateway failed unexpectedly.", "server_error", null, null);
+    });
+    vertx.eventBus().<Object>consumer(Addresses.CHAT, this::busChat);
+    return vertx.createHttpServer().requestHandler(web).listen(port, host);
+  }
+
+  private void models(RoutingContext ctx) {
+    JsonArray data = new JsonArray();
+    plan.modelGroups().forEach(g -> data.add(new JsonObject().put("id", g).put("object", "model")
+        .put("created", 0).put("owned_by", "airbag")));
+    ctx.json(new JsonObject().put("object", "list").put("data", data));
+  }
+
+  /** A request as read from either door, or the error to give back instead. */
+  private record Parsed(ChatRequest request, boolean includeUsage, int status, JsonObject error) {
+    static Parsed refused(int status, JsonObject error) {
+      return new Parsed(null, false, status, error);
+    }
+  }
+
+  private Parsed parse(Object raw) {
+    if (!(raw instanceof JsonObject body)) {
+      return Parsed.refused(400, OpenAiJson.error("The request body must be a JSON object.", "invalid_request_error", null, null));
+    }
+    ChatRequest request;
+    try {
+      request = OpenAiJson.request(body);
+    } catch (InvalidRequest e) {
+      return Parsed.refused(400, OpenAiJson.error(e.getMessage(), "invalid_request_error", e.param(), null));
+    }
+    if (!plan.modelGroups().contains(request.model())) {
+      return Parsed.refused(404, OpenAiJson.error("The model `" + request.model() + "` does not exist. Models here: "
+          + String.join(", ", plan.modelGroups()), "invalid_request_error", "model", "model_not_found"));
+    }
+    JsonObject streamOptions = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+    return new Parsed(request, Boolean.TRUE.equals(streamOptions.getValue("include_usage")), 0, null);
+  }
+
+  private void chat(RoutingContext ctx) {
+    Object body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      error(ctx.response(), 400, "We could not parse the JSON body of your request. The body must be JSON.",
+          "invalid_request_error", null, null);
+      return;
+    }
+    Parsed parsed = parse(body);
+    if (parsed.request == null) {
+      ctx.response().setStatusCode(parsed.status).putHeader("content-type", "application/json").end(parsed.error.encode());
+      return;
+    }
+    router.route(parsed.request).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      respond(ctx.response(), parsed, ar.result());
+    });
+  }
+
+  private void respond(HttpServerResponse response, Parsed parsed, RoutedAnswer answer) {
+    response.putHeader(ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
+    long created = clock.nowMillis() / 1000;
+    if (answer instanceof RoutedAnswer.Served served) {
+      response.putHeader(TIER_HEADER, served.tier()).putHeader(DEPLOYMENT_HEADER, served.deployment());
+      if (served.stream() != null) {
+        stream(response, served.stream(), "chatcmpl-" + java.util.UUID.randomUUID(), served.model(), created, parsed.includeUsage);
+      } else {
+        response.putHeader("content-type", "application/json")
+            .end(OpenAiJson.completion(served.response(), served.model(), created).encode());
+      }
+      return;
+    }
+    if (answer instanceof RoutedAnswer.Refused refused) {
+      response.setStatusCode(refused.status()).putHeader("content-type", "application/json").end(refused.error().encode());
+      return;
+    }
+    response.putHeader(TIER_HEADER, "canned");
+    CannedSettings settings = config.airbag().canned();
+    if (settings.mode() == CannedSettings.Mode.ERROR) {
+      error(response, 503, settings.message(), "service_unavailable", null, "all_tiers_failed");
+    } else if (parsed.request.stream()) {
+      String id = "airbag-canned-" + java.util.UUID.randomUUID();
+      response.setChunked(true).putHeader("content-type", "text/event-stream");
+      response.write(sse(OpenAiJson.chunk(id, CANNED_MODEL, created, ChatChunk.text(settings.message()), true)));
+      response.write(sse(OpenAiJson.chunk(id, CANNED_MODEL, created,
+          new ChatChunk("", Optional.of(FinishReason.STOP), Optional.empty()), false)));
+      if (parsed.includeUsage) {
+        response.write(sse(OpenAiJson.usageChunk(id, CANNED_MODEL, created, new Usage(0, 0))));
+      }
+      response.end("data: [DONE]\n\n");
+    } else {
+      response.putHeader("content-type", "application/json").end(cannedCompletion(created).encode());
+    }
+  }
+
+  /** Rung 3 as a chat completion: plainly the gateway speaking, never dressed up as the model. */
+  private JsonObject cannedCompletion(long created) {
+    ChatResponse canned = new ChatResponse("airbag-canned-" + java.util.UUID.randomUUID(), CANNED_MODEL,
+        config.airbag().canned().message(), FinishReason.STOP, new Usage(0, 0));
+    return OpenAiJson.completion(canned, CANNED_MODEL, created).put("system_fingerprint", CANNED_MODEL);
+  }
+
+  /** Re-emits a provider's stream as OpenAI chunks; a break mid-stream ends with an error event, no [DONE]. */
+  private void stream(HttpServerResponse response, ChatStream stream, String id, String model, long created, boolean includeUsage) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+    response.closeHandler(v -> stream.cancel());
+    AtomicReference<Usage> usage = new AtomicReference<>();
+    boolean[] first = {true};
+    stream.subscribe(context, chunk -> {
+      chunk.usage().ifPresent(usage::set);
+      if (chunk.text().isEmpty() && chunk.finishReason().isEmpty()) {
+        return;
+      }
+      response.write(sse(OpenAiJson.chunk(id, model, created, chunk, first[0])));
+      first[0] = false;
+    }, end -> {
+      if (end.failed()) {
+        String message = end.cause() instanceof ProviderException pe ? pe.getMessage() : "the provider stream failed";
+        response.end(sse(OpenAiJson.error("The provider's stream broke off: " + message, "server_error", null, "stream_interrupted")));
+        return;
+      }
+      if (includeUsage && usage.get() != null) {
+        response.write(sse(OpenAiJson.usageChunk(id, model, created, usage.get())));
+      }
+      response.end("data: [DONE]\n\n");
+    });
+  }
+
+  private void busChat(Message<Object> message) {
+    Parsed parsed = parse(message.body());
+    if (parsed.request == null) {
+      message.fail(parsed.status, parsed.error.encode());
+      return;
+    }
+    if (parsed.request.stream()) {
+      message.fail(400, OpenAiJson.error("stream=true is served over HTTP only; the event bus answers whole responses.",
+          "invalid_request_error", "stream", null).encode());
+      return;
+    }
+    router.route(parsed.request).onComplete(ar -> {
+      if (ar.failed()) {
+        message.fail(500, OpenAiJson.error("The gateway failed unexpectedly.", "server_error", null, null).encode());
+        return;
+      }
+      RoutedAnswer answer = ar.result();
+      long created = clock.nowMillis() / 1000;
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
+      if (answer instanceof RoutedAnswer.Served served) {
+        message.reply(OpenAiJson.completion(served.response(), served.model(), created),
+            new DeliveryOptions().setHeaders(headers.set(TIER_HEADER, served.tier()).set(DEPLOYMENT_HEADER, served.deployment())));
+      } else if (answer instanceof RoutedAnswer.Refused refused) {
+        message.fail(refused.status(), refused.error().encode());
+      } else if (config.airbag().canned().mode() == CannedSettings.Mode.ERROR) {
+        message.fail(503, OpenAiJson.error(config.airbag().canned().message(), "service_unavailable", null, "all_tiers_failed").encode());
+      } else {
+        message.reply(cannedCompletion(created), new DeliveryOptions().setHeaders(headers.set(TIER_HEADER, "canned")));
+      }
+    });
+  }
+
+  private static String sse(JsonObject json) {
+    return "data: " + json.encode() + "\n\n";
+  }
+
+  private static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
+    response.setStatusCode(status).putHeader("content-type", "application/json")
+        .end(OpenAiJson.error(message, type, param, code).encode());
+  }
+}

@@ -1,0 +1,152 @@
+package dev.airbag.node;
+
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.routing.Tier;
+import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.time.Clock;
+import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.bus.ProviderCall;
+import dev.airbag.node.bus.ProviderReply;
+import dev.airbag.providers.OpenAiJson;
+import dev.airbag.providers.ProviderException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Walks a request down its tier chain: each tier's deployments in turn (rotating the first, to spread
+ * load), moving on after any failure worth moving on from, jumping to the context-window chain when a
+ * prompt is too long, until one answers, the caller's own error comes back, or the deadline passes.
+ * One instance per API verticle, used only on its context.
+ */
+final class ChatRouter {
+
+  private static final Logger LOG = Logger.getLogger(ChatRouter.class.getName());
+
+  private final Vertx vertx;
+  private final TierPlan plan;
+  private final Clock clock;
+  private final Duration requestTimeout;
+  private int rotation;
+
+  ChatRouter(Vertx vertx, TierPlan plan, Clock clock, Duration requestTimeout) {
+    this.vertx = vertx;
+    this.plan = plan;
+    this.clock = clock;
+    this.requestTimeout = requestTimeout;
+  }
+
+  TierPlan plan() {
+    return plan;
+  }
+
+  /** One deployment of one tier, in the order it will be tried. */
+  private record Candidate(Tier tier, Deployment deployment) {}
+
+  /** Routes a request whose model group is known to exist. */
+  Future<RoutedAnswer> route(ChatRequest request) {
+    List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
+    long deadline = clock.nanoTime() + requestTimeout.toNanos();
+    Walk walk = new Walk(request, chain, deadline);
+    walk.next(candidates(chain), 0);
+    return walk.result.future();
+  }
+
+  private List<Candidate> candidates(List<Tier> tiers) {
+    List<Candidate> out = new ArrayList<>();
+    int start = rotation++;
+    for (Tier tier : tiers) {
+      int n = tier.deployments().size();
+      for (int i = 0; i < n; i++) {
+        out.add(new Candidate(tier, tier.deployments().get(Math.floorMod(start + i, n))));
+      }
+    }
+    return out;
+  }
+
+  /** The state of one request's way down the chain. */
+  private final class Walk {
+    final ChatRequest request;
+    final List<Tier> chain;
+    final long deadline;
+    final Promise<RoutedAnswer> result = Promise.promise();
+    int attempts;
+    boolean contextJumped;
+    Optional<ProviderException> lastFailure = Optional.empty();
+
+    Walk(ChatRequest request, List<Tier> chain, long deadline) {
+      this.request = request;
+      this.chain = chain;
+      this.deadline = deadline;
+    }
+
+    void next(List<Candidate> candidates, int index) {
+      long remaining = deadline - clock.nanoTime();
+      if (index >= candidates.size() || remaining <= 0) {
+        exhausted();
+        return;
+      }
+      Candidate candidate = candidates.get(index);
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(remaining / 1_000_000 + 1_000);
+      vertx.eventBus().<ProviderReply>request(Addresses.provider(candidate.deployment().id()),
+              new ProviderCall(request, request.stream(), deadline), options)
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              // The verticle itself did not answer: treat the deployment as unreachable.
+              LOG.log(Level.WARNING, "no reply from " + candidate.deployment().id() + ": " + ar.cause().getMessage());
+              lastFailure = Optional.of(new ProviderException(Outcome.CONNECT_FAILURE, "no reply from the provider verticle"));
+              next(candidates, index + 1);
+              return;
+            }
+            onReply(candidates, index, candidate, ar.result().body());
+          });
+    }
+
+    void onReply(List<Candidate> candidates, int index, Candidate candidate, ProviderReply reply) {
+      attempts += reply.attempts();
+      if (reply.outcome() == Outcome.SUCCESS) {
+        String model = reply.response().map(r -> r.model().isEmpty() ? null : r.model()).orElse(candidate.deployment().model());
+        result.complete(new RoutedAnswer.Served(candidate.tier().name(), candidate.deployment().id(),
+            model == null ? candidate.deployment().model() : model, attempts,
+            reply.response().orElse(null), reply.stream().orElse(null)));
+        return;
+      }
+      ProviderException failure = reply.failure().orElseThrow();
+      lastFailure = Optional.of(failure);
+      if (failure.outcome() == Outcome.CLIENT_ERROR) {
+        int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
+        result.complete(new RoutedAnswer.Refused(status,
+            OpenAiJson.error(failure.getMessage(), "invalid_request_error", null, null), attempts));
+        return;
+      }
+      if (failure.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped) {
+        List<Tier> contextChain = plan.contextChainFor(candidate.tier().modelGroup(), chain);
+        if (!contextChain.isEmpty()) {
+          contextJumped = true;
+          next(candidates(contextChain), 0);
+          return;
+        }
+      }
+      next(candidates, index + 1);
+    }
+
+    void exhausted() {
+      if (lastFailure.map(f -> f.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED).orElse(false)) {
+        // Nobody could take a prompt this long: that is the caller's to fix, not a provider outage.
+        result.complete(new RoutedAnswer.Refused(400, OpenAiJson.error(lastFailure.get().getMessage(),
+            "invalid_request_error", "messages", "context_length_exceeded"), attempts));
+        return;
+      }
+      result.complete(new RoutedAnswer.Canned(attempts));
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.airbag.node;
+
+import dev.airbag.core.time.Clock;
+import dev.airbag.core.time.SystemClock;
+import java.util.OptionalInt;
+
+/**
+ * How a node starts, beyond its config file.
+ *
+ * @param httpPort overrides {@code airbag.http_port}; 0 picks a free port
+ * @param apiInstances API verticle instances sharing the port (one per event loop is the fast default)
+ */
+public record NodeOptions(String host, OptionalInt httpPort, Clock clock, int apiInstances) {
+
+  public static NodeOptions defaults() {
+    return new NodeOptions("0.0.0.0", OptionalInt.empty(), SystemClock.INSTANCE,
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** For tests: loopback, a free port, the given clock. */
+  public static NodeOptions loopback(Clock clock) {
+    return new NodeOptions("127.0.0.1", OptionalInt.of(0), clock, 2);
+  }
+
+  public NodeOptions withHttpPort(int port) {
+    return new NodeOptions(host, OptionalInt.of(port), clock, apiInstances);
+  }
+
+  public NodeOptions withHost(String h) {
+    return new NodeOptions(h, httpPort, clock, apiInstances);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.airbag.node;
+
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.config.LiteLlmConfigLoader;
+import dev.airbag.core.config.ProviderKind;
+import dev.airbag.core.time.FakeClock;
+import dev.airbag.simulator.Simulator;
+import dev.airbag.simulator.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The seed config's three tiers, each pointed at its own simulator on loopback, and a node in front:
+ * the real parts, started for a test and talked to over real HTTP.
+ */
+final class GatewayFixture implements AutoCloseable {
+
+  static final Map<String, String> ENV = Map.of(
+      "ANTHROPIC_API_KEY", "sk-ant-test", "OPENAI_API_KEY", "sk-openai-test", "GEMINI_API_KEY", "gemini-test");
+
+  final Vertx vertx = Vertx.vertx();
+  final Simulator primary;
+  final Simulator secondary;
+  final Simulator tertiary;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  FakeClock clock;
+  AirbagNode node;
+
+  GatewayFixture() throws Exception {
+    primary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(ENV.get("ANTHROPIC_API_KEY"))));
+    secondary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(ENV.get("OPENAI_API_KEY"))));
+    tertiary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(ENV.get("GEMINI_API_KEY"))));
+  }
+
+  static Path seedFile() {
+    Path p = Path.of("config/litellm-seed.yaml");
+    for (int i = 0; i < 4 && !Files.exists(p); i++) {
+      p = Path.of("..").resolve(p);
+    }
+    return p;
+  }
+
+  /** The seed file exactly as committed, with each api_base pointed at its simulator and a short primary timeout. */
+  GatewayConfig seedConfig(Duration primaryTimeout) {
+    GatewayConfig seed = new LiteLlmConfigLoader(ENV::get).load(seedFile());
+    return pointAtSimulators(seed, primaryTimeout);
+  }
+
+  GatewayConfig pointAtSimulators(GatewayConfig config, Duration primaryTimeout) {
+    List<Simulator> sims = List.of(primary, secondary, tertiary);
+    List<Deployment> deployments = new java.util.ArrayList<>();
+    for (int i = 0; i < config.deployments().size(); i++) {
+      Deployment d = config.deployments().get(i);
+      String base = sims.get(i).baseUrl() + (d.provider() == ProviderKind.OPENAI ? "/v1" : "");
+      deployments.add(new Deployment(d.id(), d.modelGroup(), d.provider(), d.model(), d.apiKey(), base,
+          i == 0 ? primaryTimeout : d.timeout(), d.breaker()));
+    }
+    return new GatewayConfig(config.source(), List.copyOf(deployments), config.router(), config.airbag(), config.warnings());
+  }
+
+  void startNode(GatewayConfig config) throws Exception {
+    clock = new FakeClock();
+    node = await(AirbagNode.start(vertx, config, NodeOptions.loopback(clock)));
+  }
+
+  void stopNode() throws Exception {
+    if (node != null) {
+      await(node.stop());
+      node = null;
+    }
+    primary.reset();
+    secondary.reset();
+    tertiary.reset();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + node.httpPort() + path;
+  }
+
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> chat(String model, String question, boolean stream) throws Exception {
+    JsonObject body = new JsonObject().put("model", model).put("messages", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("role", "system").put("content", "Summarize the user's text."))
+        .add(new JsonObject().put("role", "user").put("content", question)));
+    if (stream) {
+      body.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
+    }
+    return post("/v1/chat/completions", body.encode());
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(vertx.close());
+  }
+}
