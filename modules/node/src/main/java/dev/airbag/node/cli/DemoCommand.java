@@ -1,0 +1,159 @@
+package dev.airbag.node.cli;
+
+import dev.airbag.core.config.ConfigException;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.config.LiteLlmConfigLoader;
+import dev.airbag.node.AirbagNode;
+import dev.airbag.node.NodeOptions;
+import dev.airbag.simulator.Fault;
+import dev.airbag.simulator.Simulator;
+import dev.airbag.simulator.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code airbag demo}: three simulated providers behind a node, an outage played out tier by tier, and
+ * for every request what the user received. Exits non-zero if any user saw an error.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start simulated providers and a node, break the providers one by one, show what users receive.")
+final class DemoCommand implements Callable<Integer> {
+
+  private static final String MODEL = "summarize-primary";
+  private static final String TEXT = "The city council voted to extend the night bus service to the harbour district "
+      + "after a year of complaints from shift workers.";
+
+  @Option(names = "--config", defaultValue = "config/demo.yaml", paramLabel = "FILE",
+      description = "Demo config; its api_base values come from DEMO_*_BASE (default: ${DEFAULT-VALUE}).")
+  Path config;
+
+  @Option(names = "--http-port", defaultValue = "0", paramLabel = "N", description = "Node port (default: any free port).")
+  int httpPort;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private String base;
+  private int requests;
+  private int errors;
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Simulator primary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("demo-anthropic-key")));
+      Simulator secondary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("demo-openai-key")));
+      Simulator tertiary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("demo-gemini-key")));
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.putIfAbsent("ANTHROPIC_API_KEY", "demo-anthropic-key");
+      env.putIfAbsent("OPENAI_API_KEY", "demo-openai-key");
+      env.putIfAbsent("GEMINI_API_KEY", "demo-gemini-key");
+      env.put("DEMO_PRIMARY_BASE", primary.baseUrl());
+      env.put("DEMO_SECONDARY_BASE", secondary.baseUrl() + "/v1");
+      env.put("DEMO_TERTIARY_BASE", tertiary.baseUrl());
+      GatewayConfig gateway;
+      try {
+        gateway = new LiteLlmConfigLoader(env::get).load(config);
+      } catch (ConfigException e) {
+        System.err.println("airbag: bad config: " + e.getMessage());
+        return 2;
+      }
+      AirbagNode node = await(AirbagNode.start(vertx, gateway, NodeOptions.defaults().withHost("127.0.0.1").withHttpPort(httpPort)));
+      base = "http://127.0.0.1:" + node.httpPort();
+      System.out.println("Airbag demo: node on " + base + ", tiers summarize-primary (anthropic) -> summarize-secondary (openai)"
+          + " -> summarize-tertiary (gemini), each a local simulator.");
+      System.out.println("Config: " + config + " (the seed's tiers; per-call timeout 2 s, allowed_fails 2, cooldown_time 5 s)\n");
+      System.out.printf("%-44s %-6s %-10s %-20s %-8s %-8s %s%n", "what happens", "status", "tier", "deployment", "attempts", "ms", "what the user received");
+
+      phase("all providers healthy", 2, false);
+      phase("streamed request, all healthy", 1, true);
+      primary.fault(Fault.of(Fault.Mode.CONTEXT_LIMIT).withLimitTokens(20));
+      phase("prompt over the primary's context window", 1, false);
+      primary.fault(Fault.of(Fault.Mode.HANG));
+      phase("primary hangs (per-call timeout 2 s)", 1, false);
+      primary.fault(Fault.of(Fault.Mode.STREAM_CUT));
+      phase("streamed, primary cuts before the 1st token", 1, true);
+      primary.fault(Fault.error(503));
+      phase("primary answers 503: benched (allowed_fails)", 3, false);
+      secondary.fault(Fault.of(Fault.Mode.RESET));
+      phase("secondary resets connections too", 2, false);
+      tertiary.fault(Fault.of(Fault.Mode.BAD_KEY));
+      phase("every provider down: rung 3", 2, false);
+      primary.reset();
+      secondary.reset();
+      tertiary.reset();
+      System.out.println("... providers healed; waiting 5 s for the primary's cooldown to end ...");
+      TimeUnit.SECONDS.sleep(5); // a demo pacing itself for a human, not a test synchronising
+      phase("primary back after its cooldown", 2, false);
+
+      System.out.printf("%n%d requests, %d user-visible errors.%s%n", requests, errors,
+          errors == 0 ? " Every user got an answer or an honest canned message." : "");
+      return errors == 0 ? 0 : 1;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void phase(String what, int count, boolean stream) throws Exception {
+    for (int i = 0; i < count; i++) {
+      JsonObject body = new JsonObject().put("model", MODEL).put("messages", new JsonArray()
+          .add(new JsonObject().put("role", "user").put("content", TEXT)));
+      if (stream) {
+        body.put("stream", true);
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+          .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      requests++;
+      String answer;
+      if (r.statusCode() != 200) {
+        errors++;
+        answer = "ERROR " + r.body();
+      } else if (stream) {
+        answer = "(stream) " + streamedText(r.body());
+      } else {
+        answer = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+      }
+      System.out.printf("%-44s %-6d %-10s %-20s %-8s %-8d %s%n", i == 0 ? what : "", r.statusCode(),
+          r.headers().firstValue("x-airbag-tier").orElse("-"), r.headers().firstValue("x-airbag-deployment").orElse("-"),
+          r.headers().firstValue("x-airbag-attempts").orElse("-"), ms, abbreviate(answer));
+    }
+  }
+
+  private static String streamedText(String sse) {
+    StringBuilder text = new StringBuilder();
+    for (String line : sse.split("\n")) {
+      if (line.startsWith("data: {")) {
+        JsonArray choices = new JsonObject(line.substring(6)).getJsonArray("choices", new JsonArray());
+        if (!choices.isEmpty()) {
+          text.append(choices.getJsonObject(0).getJsonObject("delta", new JsonObject()).getString("content", ""));
+        }
+      }
+    }
+    return text.toString();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+}
