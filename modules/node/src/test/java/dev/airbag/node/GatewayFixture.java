@@ -71,9 +71,28 @@ final class GatewayFixture implements AutoCloseable {
     return new GatewayConfig(config.source(), List.copyOf(deployments), config.router(), config.airbag(), config.warnings());
   }
 
+  /** A config written as YAML whose api_base values are os.environ/P_BASE, S_BASE, T_BASE: the simulators. */
+  GatewayConfig yamlConfig(String yaml) {
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("P_BASE", primary.baseUrl());
+    env.put("S_BASE", secondary.baseUrl() + "/v1");
+    env.put("T_BASE", tertiary.baseUrl());
+    return new LiteLlmConfigLoader(env::get).parse("test.yaml", yaml);
+  }
+
+  /** Starts a node on a fake clock the test moves (cooldowns, benches). */
   void startNode(GatewayConfig config) throws Exception {
     clock = new FakeClock();
     node = await(AirbagNode.start(vertx, config, NodeOptions.loopback(clock)));
+  }
+
+  /**
+   * Starts a node on the real clock, for deadlines: they race real per-call timers, which a fake clock
+   * standing still would never let expire.
+   */
+  void startNodeOnSystemClock(GatewayConfig config) throws Exception {
+    clock = null;
+    node = await(AirbagNode.start(vertx, config, NodeOptions.loopback(dev.airbag.core.time.SystemClock.INSTANCE)));
   }
 
   void stopNode() throws Exception {
