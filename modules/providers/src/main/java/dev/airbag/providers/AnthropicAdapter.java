@@ -146,9 +146,4 @@ final class AnthropicAdapter implements WireAdapter {
     return Outcome.CLIENT_ERROR;
   }
 
-  @Override
-  public String errorMessage(JsonObject errorBody) {
-    JsonObject error = errorBody.getJsonObject("error");
-    return error == null ? null : error.getString("message");
-  }
 }

@@ -88,9 +88,4 @@ final class OpenAiAdapter implements WireAdapter {
     return Outcome.CLIENT_ERROR;
   }
 
-  @Override
-  public String errorMessage(JsonObject errorBody) {
-    JsonObject error = errorBody.getJsonObject("error");
-    return error == null ? null : error.getString("message");
-  }
 }

@@ -31,8 +31,10 @@ public interface WireAdapter {
    */
   Outcome classifyClientError(int status, JsonObject errorBody, String message);
 
-  /** The human-readable message of the provider's error body. */
-  String errorMessage(JsonObject errorBody);
+  /** The human-readable message of the provider's error body: {@code error.message} in all three formats. */
+  default String errorMessage(JsonObject errorBody) {
+    return errorBody.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
+  }
 
   /** Decodes the SSE events of one stream. */
   interface StreamDecoder {

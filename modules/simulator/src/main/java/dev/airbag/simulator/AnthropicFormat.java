@@ -111,16 +111,6 @@ final class AnthropicFormat implements WireFormat {
   }
 
   @Override
-  public int status(ErrorKind kind, int serverStatus) {
-    return switch (kind) {
-      case AUTH -> 401;
-      case RATE_LIMIT -> 429;
-      case SERVER -> serverStatus;
-      case CONTEXT, INVALID -> 400;
-    };
-  }
-
-  @Override
   public JsonObject error(ErrorKind kind, String message) {
     String type = switch (kind) {
       case AUTH -> "authentication_error";

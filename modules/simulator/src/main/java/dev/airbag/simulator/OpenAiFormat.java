@@ -84,16 +84,6 @@ final class OpenAiFormat implements WireFormat {
   }
 
   @Override
-  public int status(ErrorKind kind, int serverStatus) {
-    return switch (kind) {
-      case AUTH -> 401;
-      case RATE_LIMIT -> 429;
-      case SERVER -> serverStatus;
-      case CONTEXT, INVALID -> 400;
-    };
-  }
-
-  @Override
   public JsonObject error(ErrorKind kind, String message) {
     JsonObject e = new JsonObject().put("message", message).put("param", null);
     switch (kind) {

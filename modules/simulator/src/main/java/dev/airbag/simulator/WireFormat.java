@@ -23,7 +23,15 @@ interface WireFormat {
   /** How many leading events of {@link #streamEvents} come before the first content. */
   int preambleEvents();
 
-  int status(ErrorKind kind, int serverStatus);
+  /** The HTTP status the provider answers an error with; OpenAI's and Anthropic's mapping by default. */
+  default int status(ErrorKind kind, int serverStatus) {
+    return switch (kind) {
+      case AUTH -> 401;
+      case RATE_LIMIT -> 429;
+      case SERVER -> serverStatus;
+      case CONTEXT, INVALID -> 400;
+    };
+  }
 
   JsonObject error(ErrorKind kind, String message);
 
