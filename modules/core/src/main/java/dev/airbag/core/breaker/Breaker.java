@@ -1,0 +1,265 @@
+package dev.airbag.core.breaker;
+
+import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A deployment's quality-aware circuit breaker. It trips on whichever signal crosses first (rolling
+ * error rate, LiteLLM's allowed_fails as consecutive failures, slow-call rate, rolling judge mean), each
+ * gated by a minimum amount of data; after the cooldown it lets exactly one probe through, then ramps
+ * traffic back in steps; any failure while recovering re-opens it with a longer, jittered cooldown.
+ * OPEN turns HALF_OPEN lazily, when a call asks. Not thread-safe: owned by the deployment's verticle.
+ */
+public final class Breaker {
+
+  private static final Map<BreakerState, Set<BreakerState>> LEGAL = Map.of(
+      BreakerState.CLOSED, EnumSet.of(BreakerState.OPEN),
+      BreakerState.OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED),
+      BreakerState.HALF_OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.CLOSED));
+  private static final int BUCKETS = 12;
+
+  private final String deployment;
+  private final BreakerPolicy policy;
+  private final Clock clock;
+  private final DoubleSupplier random;
+  private final Consumer<BreakerSnapshot> onTransition;
+  private final RollingWindow window;
+  private final RollingWindow judgeWindow;
+  private final ArrayDeque<Long> consecutiveFailures = new ArrayDeque<>();
+
+  private BreakerState state = BreakerState.CLOSED;
+  private TripReason reason;
+  private long epoch;
+  private long openUntil;
+  private int reopenings;
+  /** -1 while HALF_OPEN waits for its probe; otherwise the index of the current ramp step. */
+  private int rampStep = -1;
+  private double rampCredit;
+  private int stepCalls;
+  private long stepStarted;
+  private long probeSince = -1;
+
+  /**
+   * @param random uniform in [0, 1), for jitter
+   * @param onTransition told of every transition, after it happened
+   */
+  public Breaker(String deployment, BreakerPolicy policy, Clock clock, DoubleSupplier random,
+      Consumer<BreakerSnapshot> onTransition) {
+    this.deployment = deployment;
+    this.policy = policy;
+    this.clock = clock;
+    this.random = random;
+    this.onTransition = onTransition;
+    this.window = new RollingWindow(policy.settings().window(), BUCKETS, clock);
+    this.judgeWindow = new RollingWindow(policy.settings().judgeWindow(), BUCKETS, clock);
+  }
+
+  public BreakerState state() {
+    return state;
+  }
+
+  /** May this deployment be called now? A granted call must be reported to {@link #record}. */
+  public Permit acquire() {
+    long now = clock.nowMillis();
+    if (state == BreakerState.OPEN) {
+      if (now < openUntil) {
+        return Permit.REJECT;
+      }
+      transition(BreakerState.HALF_OPEN);
+      rampStep = -1;
+      probeSince = -1;
+    }
+    if (state == BreakerState.CLOSED) {
+      return Permit.CALL;
+    }
+    if (rampStep < 0) {
+      if (probeSince < 0 || now - probeSince > policy.probeLease().toMillis()) {
+        probeSince = now;
+        return Permit.PROBE;
+      }
+      return Permit.REJECT;
+    }
+    // Credit-based admission: exactly the step's share of calls, spread evenly, no randomness to test around.
+    rampCredit += policy.rampSteps().get(rampStep);
+    if (rampCredit >= 1 - 1e-9) { // ten times 0.1 is 0.999...: without the tolerance a step admits one call short
+      rampCredit -= 1;
+      return Permit.CALL;
+    }
+    return Permit.REJECT;
+  }
+
+  /** Reports how a permitted call ended. Outcomes that are the caller's fault count for nothing. */
+  public void record(Permit permit, Outcome outcome, long latencyMillis) {
+    boolean probing = permit == Permit.PROBE && state == BreakerState.HALF_OPEN && rampStep < 0;
+    if (outcome != Outcome.SUCCESS && !outcome.countsAgainstProvider() || outcome == Outcome.BENCHED) {
+      if (probing) {
+        probeSince = -1; // inconclusive: the next call probes instead
+      }
+      return;
+    }
+    boolean failure = outcome.countsAgainstProvider();
+    boolean slow = latencyMillis >= policy.settings().slowCallThreshold().toMillis();
+    window.add(new WindowCounts(1, failure ? 1 : 0, slow ? 1 : 0, 0, 0));
+    switch (state) {
+      case CLOSED -> {
+        if (!countConsecutive(failure)) {
+          evaluate();
+        }
+      }
+      case HALF_OPEN -> {
+        if (probing) {
+          probeSince = -1;
+          if (failure) {
+            reopen();
+          } else {
+            startStep(0);
+          }
+        } else if (rampStep >= 0) {
+          if (failure) {
+            reopen();
+          } else {
+            stepCalls++;
+            advanceRampIfClean();
+          }
+        }
+      }
+      case OPEN -> { } // a call that started before the trip: counted in the window, decides nothing
+    }
+  }
+
+  /** Adds a judge's score in [0, 1] for one of this deployment's answers. */
+  public void recordJudgeScore(double score) {
+    judgeWindow.add(new WindowCounts(0, 0, 0, 1, score));
+    if (state == BreakerState.CLOSED) {
+      evaluate();
+    }
+  }
+
+  /** An operator or a drill opens the breaker for a set time, whatever its state. */
+  public void forceOpen(TripReason why, Duration duration) {
+    open(why, duration.toMillis());
+  }
+
+  /** An operator closes the breaker at once, with fresh windows. */
+  public void forceClose() {
+    if (state != BreakerState.CLOSED) {
+      close();
+    }
+  }
+
+  public BreakerSnapshot snapshot() {
+    double fraction = switch (state) {
+      case CLOSED -> 1.0;
+      case OPEN -> 0.0;
+      case HALF_OPEN -> rampStep < 0 ? 0.0 : policy.rampSteps().get(rampStep);
+    };
+    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), epoch,
+        state == BreakerState.OPEN ? openUntil : 0, fraction, reopenings, window.total(), judgeWindow.total());
+  }
+
+  /** Returns true when the failure streak tripped the breaker. */
+  private boolean countConsecutive(boolean failure) {
+    if (!failure) {
+      consecutiveFailures.clear();
+      return false;
+    }
+    long now = clock.nowMillis();
+    consecutiveFailures.addLast(now);
+    while (consecutiveFailures.peekFirst() <= now - BreakerPolicy.CONSECUTIVE_SPAN.toMillis()) {
+      consecutiveFailures.removeFirst();
+    }
+    if (consecutiveFailures.size() > policy.allowedFails()) {
+      open(TripReason.CONSECUTIVE_FAILURES, jittered(policy.consecutiveCooldown().toMillis()));
+      return true;
+    }
+    return false;
+  }
+
+  private void evaluate() {
+    var s = policy.settings();
+    WindowCounts w = window.total();
+    if (w.calls() >= s.minCalls() && w.errorRate() >= s.errorRateThreshold()) {
+      open(TripReason.ERROR_RATE, jittered(s.cooldown().toMillis()));
+    } else if (w.calls() >= s.minCalls() && w.slowRate() >= s.slowCallRateThreshold()) {
+      open(TripReason.SLOW_CALLS, jittered(s.cooldown().toMillis()));
+    } else {
+      WindowCounts j = judgeWindow.total();
+      if (j.judged() >= s.minJudged() && j.judgeMean() < s.judgeThreshold()) {
+        open(TripReason.QUALITY, jittered(s.cooldown().toMillis()));
+      }
+    }
+  }
+
+  private void startStep(int step) {
+    rampStep = step;
+    rampCredit = 0;
+    stepCalls = 0;
+    stepStarted = clock.nowMillis();
+  }
+
+  private void advanceRampIfClean() {
+    boolean held = clock.nowMillis() - stepStarted >= policy.rampStepHold().toMillis();
+    if (stepCalls < policy.rampStepMinCalls() || !held) {
+      return;
+    }
+    if (rampStep + 1 < policy.rampSteps().size()) {
+      startStep(rampStep + 1);
+    } else {
+      close();
+    }
+  }
+
+  /** A bad probe or ramp step: open again, each time for longer (capped), with jitter. */
+  private void reopen() {
+    reopenings++;
+    long base = reason == TripReason.CONSECUTIVE_FAILURES
+        ? policy.consecutiveCooldown().toMillis() : policy.settings().cooldown().toMillis();
+    long factor = Math.min(1L << Math.min(reopenings, 30), policy.maxBackoffFactor());
+    open(reason == null ? TripReason.MANUAL : reason, jittered(base * factor));
+  }
+
+  private long jittered(long millis) {
+    double spread = policy.jitter() * (2 * random.getAsDouble() - 1);
+    return Math.max(1, Math.round(millis * (1 + spread)));
+  }
+
+  private void open(TripReason why, long durationMillis) {
+    transition(BreakerState.OPEN);
+    reason = why;
+    openUntil = clock.nowMillis() + durationMillis;
+    rampStep = -1;
+    probeSince = -1;
+    consecutiveFailures.clear();
+    onTransition.accept(snapshot());
+  }
+
+  private void close() {
+    transition(BreakerState.CLOSED);
+    reason = null;
+    reopenings = 0;
+    rampStep = -1;
+    window.clear();
+    judgeWindow.clear();
+    consecutiveFailures.clear();
+    onTransition.accept(snapshot());
+  }
+
+  private void transition(BreakerState to) {
+    if (!LEGAL.get(state).contains(to)) {
+      throw new IllegalStateException(deployment + ": illegal breaker transition " + state + " -> " + to);
+    }
+    state = to;
+    epoch++;
+    if (to == BreakerState.HALF_OPEN) {
+      onTransition.accept(snapshot());
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package dev.airbag.core.breaker;
+
+import static dev.airbag.core.outcome.Outcome.CLIENT_ERROR;
+import static dev.airbag.core.outcome.Outcome.SERVER_ERROR;
+import static dev.airbag.core.outcome.Outcome.SUCCESS;
+import static dev.airbag.core.outcome.Outcome.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airbag.core.config.BreakerSettings;
+import dev.airbag.core.time.FakeClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BreakerTest {
+
+  private static final BreakerSettings SETTINGS = new BreakerSettings(0.2, 10, Duration.ofSeconds(60),
+      Duration.ofSeconds(1), 0.5, 0.7, 5, Duration.ofHours(1), Duration.ofSeconds(300));
+  private static final BreakerPolicy POLICY = new BreakerPolicy(SETTINGS, 2, Duration.ofSeconds(60),
+      List.of(0.1, 0.25, 0.5), 5, Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 0.1);
+
+  private final FakeClock clock = new FakeClock();
+  private final List<BreakerSnapshot> transitions = new ArrayList<>();
+  private double random = 0.5; // no jitter
+  private final Breaker breaker = new Breaker("primary", POLICY, clock, () -> random, transitions::add);
+
+  private void call(dev.airbag.core.outcome.Outcome outcome) {
+    call(outcome, 10);
+  }
+
+  private void call(dev.airbag.core.outcome.Outcome outcome, long latency) {
+    Permit permit = breaker.acquire();
+    assertThat(permit.allowed()).as("permitted in " + breaker.state()).isTrue();
+    breaker.record(permit, outcome, latency);
+  }
+
+  private void tripOnErrorRate() {
+    for (int i = 0; i < 10; i++) {
+      call(i % 5 == 0 ? SERVER_ERROR : SUCCESS);
+    }
+    assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+  }
+
+  private Duration openFor() {
+    return Duration.ofMillis(breaker.snapshot().openUntilMillis() - clock.nowMillis());
+  }
+
+  @Test
+  void errorRateTripsOnlyOnceTheWindowHoldsMinCalls() {
+    for (int i = 0; i < 9; i++) {
+      call(i % 4 == 0 ? SERVER_ERROR : SUCCESS); // 3 of 9 failed: 33%, but below min_calls
+    }
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+
+    call(SUCCESS); // 10 calls, 30% >= 20%
+    BreakerSnapshot s = breaker.snapshot();
+    assertThat(s.state()).isEqualTo(BreakerState.OPEN);
+    assertThat(s.reason()).contains(TripReason.ERROR_RATE);
+    assertThat(openFor()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(breaker.acquire()).isEqualTo(Permit.REJECT);
+  }
+
+  @Test
+  void moreConsecutiveFailuresThanAllowedFailsTripForLiteLlmsCooldownTime() {
+    call(TIMEOUT);
+    call(TIMEOUT);
+    call(SUCCESS); // a success ends the streak
+    call(TIMEOUT);
+    call(TIMEOUT);
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+
+    call(TIMEOUT);
+    assertThat(breaker.snapshot().reason()).contains(TripReason.CONSECUTIVE_FAILURES);
+    assertThat(openFor()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void slowCallsTrip() {
+    for (int i = 0; i < 10; i++) {
+      call(SUCCESS, i % 2 == 0 ? 1_500 : 20);
+    }
+    assertThat(breaker.snapshot().reason()).contains(TripReason.SLOW_CALLS);
+  }
+
+  @Test
+  void aLowJudgeMeanTripsOnceEnoughScoresAreIn() {
+    for (int i = 0; i < 4; i++) {
+      breaker.recordJudgeScore(0.2);
+    }
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    breaker.recordJudgeScore(0.9); // mean 0.34 over 5 scores
+    assertThat(breaker.snapshot().reason()).contains(TripReason.QUALITY);
+  }
+
+  @Test
+  void clientErrorsNeverCountAgainstTheProvider() {
+    for (int i = 0; i < 50; i++) {
+      call(CLIENT_ERROR);
+    }
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    assertThat(breaker.snapshot().window().calls()).isZero();
+  }
+
+  @Test
+  void failuresAgeOutOfTheWindow() {
+    for (int i = 0; i < 9; i++) {
+      call(i % 4 == 0 ? SERVER_ERROR : SUCCESS);
+    }
+    clock.advance(Duration.ofSeconds(61));
+    call(SUCCESS);
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    assertThat(breaker.snapshot().window().calls()).isEqualTo(1);
+  }
+
+  @Test
+  void afterTheCooldownExactlyOneProbeGoesThrough() {
+    tripOnErrorRate();
+    clock.advance(Duration.ofSeconds(299));
+    assertThat(breaker.acquire()).isEqualTo(Permit.REJECT);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
+    assertThat(breaker.state()).isEqualTo(BreakerState.HALF_OPEN);
+    for (int i = 0; i < 20; i++) {
+      assertThat(breaker.acquire()).isEqualTo(Permit.REJECT);
+    }
+  }
+
+  @Test
+  void aProbeThatNeverReportsFreesTheSlotAfterItsLease() {
+    tripOnErrorRate();
+    clock.advance(Duration.ofSeconds(300));
+    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(breaker.acquire()).isEqualTo(Permit.REJECT);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
+  }
+
+  @Test
+  void aCleanProbeRampsTrafficBackStepByStepThenCloses() {
+    tripOnErrorRate();
+    clock.advance(Duration.ofSeconds(300));
+    breaker.record(breaker.acquire(), SUCCESS, 10);
+
+    for (double share : List.of(0.1, 0.25, 0.5)) {
+      assertThat(breaker.snapshot().rampFraction()).isEqualTo(share);
+      int admitted = 0;
+      for (int i = 0; i < 100; i++) {
+        Permit p = breaker.acquire();
+        if (p.allowed()) {
+          admitted++;
+          if (admitted <= 5) {
+            breaker.record(p, SUCCESS, 10);
+          }
+        }
+      }
+      assertThat(admitted).as("share %s of 100 calls", share).isEqualTo((int) Math.round(share * 100));
+      assertThat(breaker.snapshot().rampFraction()).as("held until the step's time has passed").isEqualTo(share);
+      clock.advance(Duration.ofSeconds(10));
+      Permit next;
+      do {
+        next = breaker.acquire();
+      } while (!next.allowed());
+      breaker.record(next, SUCCESS, 10); // the step has its calls and its time: on to the next
+    }
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    assertThat(breaker.snapshot().window().calls()).as("fresh windows once closed").isZero();
+    assertThat(transitions).extracting(BreakerSnapshot::state)
+        .containsExactly(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
+  }
+
+  @Test
+  void aBadProbeReopensWithADoublingCooldownUpToTheCap() {
+    tripOnErrorRate();
+    List<Duration> cooldowns = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      clock.advance(openFor());
+      Permit probe = breaker.acquire();
+      assertThat(probe).isEqualTo(Permit.PROBE);
+      breaker.record(probe, SERVER_ERROR, 10);
+      assertThat(breaker.snapshot().reason()).contains(TripReason.ERROR_RATE);
+      cooldowns.add(openFor());
+    }
+    assertThat(cooldowns).containsExactly(Duration.ofSeconds(600), Duration.ofSeconds(1200), Duration.ofSeconds(2400),
+        Duration.ofSeconds(2400), Duration.ofSeconds(2400));
+  }
+
+  @Test
+  void aFailureDuringTheRampReopens() {
+    tripOnErrorRate();
+    clock.advance(Duration.ofSeconds(300));
+    breaker.record(breaker.acquire(), SUCCESS, 10);
+    Permit p;
+    do {
+      p = breaker.acquire();
+    } while (!p.allowed());
+    breaker.record(p, TIMEOUT, 10);
+    assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+    assertThat(openFor()).isEqualTo(Duration.ofSeconds(600));
+  }
+
+  @Test
+  void anInconclusiveProbeLetsTheNextCallProbe() {
+    tripOnErrorRate();
+    clock.advance(Duration.ofSeconds(300));
+    breaker.record(breaker.acquire(), CLIENT_ERROR, 10);
+    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
+  }
+
+  @Test
+  void cooldownsCarryJitter() {
+    random = 0.0;
+    tripOnErrorRate();
+    assertThat(openFor()).isEqualTo(Duration.ofSeconds(270));
+  }
+
+  @Test
+  void operatorsOpenAndCloseByHand() {
+    breaker.forceOpen(TripReason.DRILL, Duration.ofMinutes(2));
+    BreakerSnapshot open = breaker.snapshot();
+    assertThat(open.reason()).contains(TripReason.DRILL);
+    assertThat(openFor()).isEqualTo(Duration.ofMinutes(2));
+
+    breaker.forceClose();
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    assertThat(breaker.snapshot().epoch()).isGreaterThan(open.epoch());
+    long epoch = breaker.snapshot().epoch();
+    breaker.forceClose();
+    assertThat(breaker.snapshot().epoch()).as("closing a closed breaker is no transition").isEqualTo(epoch);
+  }
+}
