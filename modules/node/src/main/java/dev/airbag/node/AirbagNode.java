@@ -3,6 +3,8 @@ package dev.airbag.node;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.breaker.BreakerSnapshot;
+import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.LocalCodec;
 import dev.airbag.node.bus.ProviderCall;
 import dev.airbag.node.bus.ProviderReply;
@@ -38,7 +40,7 @@ public final class AirbagNode {
     List<String> ids = new ArrayList<>();
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock())).onSuccess(ids::add));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random())).onSuccess(ids::add));
     }
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
@@ -67,6 +69,8 @@ public final class AirbagNode {
     try {
       bus.registerDefaultCodec(ProviderCall.class, new LocalCodec<>(ProviderCall.class));
       bus.registerDefaultCodec(ProviderReply.class, new LocalCodec<>(ProviderReply.class));
+      bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
+      bus.registerDefaultCodec(BreakerSnapshot.class, new LocalCodec<>(BreakerSnapshot.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }

@@ -5,11 +5,16 @@ import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.FinishReason;
 import dev.airbag.core.chat.Usage;
+import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.config.CannedSettings;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.Durations;
+import dev.airbag.core.config.Secret;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.providers.ChatStream;
 import dev.airbag.providers.InvalidRequest;
 import dev.airbag.providers.OpenAiJson;
@@ -26,6 +31,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -70,6 +77,9 @@ final class ApiVerticle extends VerticleBase {
     web.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
     web.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "ready")
         .put("deployments", config.deployments().size())));
+    web.route("/admin/*").handler(this::requireAdminKey);
+    web.get("/admin/breakers").handler(this::breakers);
+    web.post("/admin/breakers/:deployment/:op").handler(this::breakerCommand);
     web.route().last().handler(ctx -> error(ctx.response(), 404, "Unknown request URL: "
         + ctx.request().method() + " " + ctx.request().path(), "invalid_request_error", null, "unknown_url"));
     web.errorHandler(413, ctx -> error(ctx.response(), 413, "The request body is larger than the "
@@ -81,6 +91,72 @@ final class ApiVerticle extends VerticleBase {
     });
     vertx.eventBus().<Object>consumer(Addresses.CHAT, this::busChat);
     return vertx.createHttpServer().requestHandler(web).listen(port, host);
+  }
+
+  /** With an admin key configured, admin calls must present it as a bearer token; without one they are open. */
+  private void requireAdminKey(RoutingContext ctx) {
+    Optional<Secret> key = config.airbag().adminKey();
+    String auth = ctx.request().getHeader("authorization");
+    String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+    if (key.isPresent() && !key.get().matches(presented)) {
+      error(ctx.response(), 401, "Admin endpoints need Authorization: Bearer <admin key>.",
+          "invalid_request_error", null, "invalid_admin_key");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void breakers(RoutingContext ctx) {
+    List<Future<JsonObject>> all = config.deployments().stream()
+        .map(d -> askBreaker(d, BreakerCommand.SNAPSHOT)).toList();
+    Future.all(all).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonArray breakers = new JsonArray();
+      all.forEach(f -> breakers.add(f.result()));
+      ctx.json(new JsonObject().put("view", "node").put("breakers", breakers));
+    });
+  }
+
+  private void breakerCommand(RoutingContext ctx) {
+    String id = ctx.pathParam("deployment");
+    Optional<Deployment> deployment = config.deployment(id);
+    if (deployment.isEmpty()) {
+      error(ctx.response(), 404, "No deployment '" + id + "'. Deployments: "
+          + String.join(", ", config.deployments().stream().map(Deployment::id).toList()), "invalid_request_error", "deployment", null);
+      return;
+    }
+    BreakerCommand command;
+    switch (ctx.pathParam("op")) {
+      case "open" -> {
+        String forParam = ctx.request().getParam("for");
+        Optional<Duration> openFor = forParam == null ? Optional.empty() : Durations.parse(forParam);
+        if (forParam != null && openFor.isEmpty()) {
+          error(ctx.response(), 400, "'for' must be a duration such as 90s, 5m or 1h.", "invalid_request_error", "for", null);
+          return;
+        }
+        command = new BreakerCommand(BreakerCommand.Op.OPEN, openFor);
+      }
+      case "close" -> command = new BreakerCommand(BreakerCommand.Op.CLOSE, Optional.empty());
+      default -> {
+        error(ctx.response(), 404, "Breaker operations are open and close.", "invalid_request_error", null, null);
+        return;
+      }
+    }
+    askBreaker(deployment.get(), command).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.json(ar.result());
+      }
+    });
+  }
+
+  private Future<JsonObject> askBreaker(Deployment d, BreakerCommand command) {
+    return vertx.eventBus().<BreakerSnapshot>request(Addresses.breakerAdmin(d.id()), command)
+        .map(reply -> BreakerJson.of(d, reply.body()));
   }
 
   private void models(RoutingContext ctx) {

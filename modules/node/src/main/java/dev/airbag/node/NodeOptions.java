@@ -3,30 +3,33 @@ package dev.airbag.node;
 import dev.airbag.core.time.Clock;
 import dev.airbag.core.time.SystemClock;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * How a node starts, beyond its config file.
  *
  * @param httpPort overrides {@code airbag.http_port}; 0 picks a free port
  * @param apiInstances API verticle instances sharing the port (one per event loop is the fast default)
+ * @param random uniform in [0, 1): the breakers' cooldown jitter
  */
-public record NodeOptions(String host, OptionalInt httpPort, Clock clock, int apiInstances) {
+public record NodeOptions(String host, OptionalInt httpPort, Clock clock, int apiInstances, DoubleSupplier random) {
 
   public static NodeOptions defaults() {
     return new NodeOptions("0.0.0.0", OptionalInt.empty(), SystemClock.INSTANCE,
-        Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Math.max(1, Runtime.getRuntime().availableProcessors()), () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  /** For tests: loopback, a free port, the given clock. */
+  /** For tests: loopback, a free port, the given clock, no jitter (cooldowns last exactly as configured). */
   public static NodeOptions loopback(Clock clock) {
-    return new NodeOptions("127.0.0.1", OptionalInt.of(0), clock, 2);
+    return new NodeOptions("127.0.0.1", OptionalInt.of(0), clock, 2, () -> 0.5);
   }
 
   public NodeOptions withHttpPort(int port) {
-    return new NodeOptions(host, OptionalInt.of(port), clock, apiInstances);
+    return new NodeOptions(host, OptionalInt.of(port), clock, apiInstances, random);
   }
 
   public NodeOptions withHost(String h) {
-    return new NodeOptions(h, httpPort, clock, apiInstances);
+    return new NodeOptions(h, httpPort, clock, apiInstances, random);
   }
 }

@@ -120,6 +120,16 @@ final class GatewayFixture implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A request with an {@code Authorization: Bearer} header, as operators call the admin endpoints. */
+  HttpResponse<String> admin(String method, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (key != null) {
+      b.header("authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> chat(String model, String question, boolean stream) throws Exception {
     JsonObject body = new JsonObject().put("model", model).put("messages", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("role", "system").put("content", "Summarize the user's text."))

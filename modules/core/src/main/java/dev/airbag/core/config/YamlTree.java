@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -31,7 +29,6 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlTree {
 
   private static final String ENV_PREFIX = "os.environ/";
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private final String file;
   private final String path;
@@ -190,22 +187,8 @@ final class YamlTree {
   /** {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms} or plain (possibly fractional) seconds; > 0. */
   Duration duration() {
     String raw = resolvedNumber("a duration");
-    Matcher m = DURATION.matcher(raw.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw error("expected a duration such as 30, 300s, 5m, 1h or 250ms, got \"" + raw + "\"");
-    }
-    double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "s" -> amount * 1_000;
-      case "m" -> amount * 60_000;
-      default -> amount * 3_600_000;
-    };
-    if (millis < 1) {
-      throw error("must be at least 1ms, got \"" + raw + "\"");
-    }
-    return Duration.ofMillis(Math.round(millis));
+    return Durations.parse(raw).orElseThrow(() ->
+        error("expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \"" + raw + "\""));
   }
 
   List<String> stringList() {

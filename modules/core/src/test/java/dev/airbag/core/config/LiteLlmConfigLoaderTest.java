@@ -114,7 +114,7 @@ class LiteLlmConfigLoaderTest {
               timeout: soon
         """;
     assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
-        .hasMessage("gw.yaml:5: model_list[0].litellm_params.timeout: expected a duration such as 30, 300s, 5m, 1h or 250ms, got \"soon\"");
+        .hasMessage("gw.yaml:5: model_list[0].litellm_params.timeout: expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \"soon\"");
   }
 
   @Test

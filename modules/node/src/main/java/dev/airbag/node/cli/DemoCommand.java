@@ -95,9 +95,10 @@ final class DemoCommand implements Callable<Integer> {
       primary.reset();
       secondary.reset();
       tertiary.reset();
-      System.out.println("... providers healed; waiting 5 s for the primary's cooldown to end ...");
-      TimeUnit.SECONDS.sleep(5); // a demo pacing itself for a human, not a test synchronising
-      phase("primary back after its cooldown", 2, false);
+      System.out.println("... providers healed; waiting 6 s for the primary's cooldown (5 s, +-10% jitter) to end ...");
+      TimeUnit.SECONDS.sleep(6); // a demo pacing itself for a human, not a test synchronising
+      phase("cooldown over: one probe to the primary", 1, false);
+      phase("ramps: 10% each to primary and secondary", 10, false);
 
       System.out.printf("%n%d requests, %d user-visible errors.%s%n", requests, errors,
           errors == 0 ? " Every user got an answer or an honest canned message." : "");

@@ -1,0 +1,119 @@
+package dev.airbag.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airbag.simulator.Fault;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The breaker on one node, seen as a user and an operator see it: over HTTP. */
+class BreakerNodeTest {
+
+  private static final String CONFIG = """
+      model_list:
+        - model_name: primary
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
+        - model_name: secondary
+          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+      router_settings:
+        fallbacks: [{primary: [secondary]}]
+        allowed_fails: 1000
+      airbag:
+        admin_key: os.environ/OPENAI_API_KEY
+        breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s}
+      """;
+  private static final String ADMIN_KEY = GatewayFixture.ENV.get("OPENAI_API_KEY");
+  private static GatewayFixture gw;
+
+  @BeforeAll
+  static void simulators() throws Exception {
+    gw = new GatewayFixture();
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    gw.close();
+  }
+
+  @BeforeEach
+  void node() throws Exception {
+    gw.startNode(gw.yamlConfig(CONFIG));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    gw.stopNode();
+  }
+
+  private static String tier() throws Exception {
+    return gw.chat("primary", "Rain fell all week on the valley.", false).headers().firstValue("x-airbag-tier").orElseThrow();
+  }
+
+  private static JsonObject primaryBreaker() throws Exception {
+    HttpResponse<String> r = gw.admin("GET", "/admin/breakers", ADMIN_KEY);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return new JsonObject(r.body()).getJsonArray("breakers").getJsonObject(0);
+  }
+
+  @Test
+  void anErrorRateTripBenchesThePrimaryThenOneProbeAndTheRampBringItBack() throws Exception {
+    gw.primary.fault(Fault.error(503));
+    for (int i = 0; i < 10; i++) {
+      assertThat(tier()).isEqualTo("secondary");
+    }
+    JsonObject open = primaryBreaker();
+    assertThat(open.getString("state")).isEqualTo("OPEN");
+    assertThat(open.getString("reason")).isEqualTo("error_rate");
+    assertThat(open.getJsonObject("window").getLong("calls")).isEqualTo(10);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(tier()).isEqualTo("secondary");
+    }
+    assertThat(gw.primary.requests()).as("OPEN: no call reaches the primary").isEqualTo(10);
+
+    gw.primary.fault(Fault.HEALTHY);
+    gw.clock.advance(Duration.ofSeconds(30));
+    assertThat(tier()).as("the one probe").isEqualTo("primary");
+    assertThat(primaryBreaker().getString("state")).isEqualTo("HALF_OPEN");
+    assertThat(primaryBreaker().getDouble("ramp_fraction")).isEqualTo(0.1);
+
+    int toPrimary = 0;
+    for (int i = 0; i < 20; i++) {
+      if (tier().equals("primary")) {
+        toPrimary++;
+      }
+    }
+    assertThat(toPrimary).as("10% of traffic while the ramp's first step holds").isEqualTo(2);
+  }
+
+  @Test
+  void operatorsOpenAndCloseABreakerWithTheAdminKey() throws Exception {
+    assertThat(gw.admin("GET", "/admin/breakers", null).statusCode()).isEqualTo(401);
+    assertThat(gw.admin("POST", "/admin/breakers/primary/open", "wrong").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> opened = gw.admin("POST", "/admin/breakers/primary/open?for=10m", ADMIN_KEY);
+    assertThat(opened.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(opened.body()).getString("reason")).isEqualTo("manual");
+    assertThat(tier()).isEqualTo("secondary");
+    assertThat(gw.primary.requests()).isZero();
+
+    assertThat(gw.admin("POST", "/admin/breakers/primary/close", ADMIN_KEY).statusCode()).isEqualTo(200);
+    assertThat(tier()).isEqualTo("primary");
+    assertThat(primaryBreaker().getString("state")).isEqualTo("CLOSED");
+
+    assertThat(gw.admin("POST", "/admin/breakers/primary/open?for=soon", ADMIN_KEY).statusCode()).isEqualTo(400);
+    assertThat(gw.admin("POST", "/admin/breakers/nope/open", ADMIN_KEY).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theAdminViewNeverShowsAKey() throws Exception {
+    String body = gw.admin("GET", "/admin/breakers", ADMIN_KEY).body();
+    GatewayFixture.ENV.values().forEach(key -> assertThat(body).doesNotContain(key));
+  }
+}
