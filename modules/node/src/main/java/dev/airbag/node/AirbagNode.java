@@ -3,7 +3,6 @@ package dev.airbag.node;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
-import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.LocalCodec;
 import dev.airbag.node.bus.ProviderCall;
@@ -19,37 +18,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running gateway node on a Vert.x instance: one provider verticle per deployment, then the API
- * verticles. Start it with {@link #start}; the returned node tells its HTTP port.
+ * A running gateway node on a Vert.x instance, clustered or not: one provider verticle per deployment,
+ * then the API verticles. Start it with {@link #start}; the returned node tells its HTTP port. It lives
+ * as long as its Vert.x: closing that stops it (and, when clustered, leaves the cluster).
  */
 public final class AirbagNode {
 
-  private final Vertx vertx;
-  private final List<String> deploymentIds;
   private final int httpPort;
+  private final String nodeId;
 
-  private AirbagNode(Vertx vertx, List<String> deploymentIds, int httpPort) {
-    this.vertx = vertx;
-    this.deploymentIds = deploymentIds;
+  private AirbagNode(int httpPort, String nodeId) {
     this.httpPort = httpPort;
+    this.nodeId = nodeId;
+  }
+
+  /** This node's id: its cluster member id, or a random one when standalone. */
+  public String nodeId() {
+    return nodeId;
   }
 
   public static Future<AirbagNode> start(Vertx vertx, GatewayConfig config, NodeOptions options) {
     registerCodecs(vertx.eventBus());
     TierPlan plan = new TierPlan(config);
-    List<String> ids = new ArrayList<>();
+    String node = Cluster.nodeId(vertx);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random())).onSuccess(ids::add));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node)));
     }
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
-        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, options.clock(), options.host(), port),
+        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, options.clock(), options.host(), port, node),
                 new DeploymentOptions().setInstances(options.apiInstances()))
-            .map(id -> {
-              ids.add(id);
-              return new AirbagNode(vertx, ids, port);
-            }));
+            .map(id -> new AirbagNode(port, node)));
   }
 
   /**
@@ -70,7 +70,6 @@ public final class AirbagNode {
       bus.registerDefaultCodec(ProviderCall.class, new LocalCodec<>(ProviderCall.class));
       bus.registerDefaultCodec(ProviderReply.class, new LocalCodec<>(ProviderReply.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
-      bus.registerDefaultCodec(BreakerSnapshot.class, new LocalCodec<>(BreakerSnapshot.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }
@@ -78,16 +77,5 @@ public final class AirbagNode {
 
   public int httpPort() {
     return httpPort;
-  }
-
-  /** Undeploys this node's verticles, API first so no request arrives at a provider that is gone. */
-  public Future<Void> stop() {
-    List<String> reversed = new ArrayList<>(deploymentIds);
-    java.util.Collections.reverse(reversed);
-    Future<Void> chain = Future.succeededFuture();
-    for (String id : reversed) {
-      chain = chain.compose(v -> vertx.undeploy(id));
-    }
-    return chain;
   }
 }

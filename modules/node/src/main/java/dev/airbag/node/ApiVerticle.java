@@ -5,7 +5,6 @@ import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.FinishReason;
 import dev.airbag.core.chat.Usage;
-import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.config.CannedSettings;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.Durations;
@@ -55,9 +54,11 @@ final class ApiVerticle extends VerticleBase {
   private final Clock clock;
   private final String host;
   private final int port;
+  private final String node;
   private ChatRouter router;
 
-  ApiVerticle(GatewayConfig config, TierPlan plan, Clock clock, String host, int port) {
+  ApiVerticle(GatewayConfig config, TierPlan plan, Clock clock, String host, int port, String node) {
+    this.node = node;
     this.config = config;
     this.plan = plan;
     this.clock = clock;
@@ -116,7 +117,7 @@ final class ApiVerticle extends VerticleBase {
       }
       JsonArray breakers = new JsonArray();
       all.forEach(f -> breakers.add(f.result()));
-      ctx.json(new JsonObject().put("view", "node").put("breakers", breakers));
+      ctx.json(new JsonObject().put("node", node).put("breakers", breakers));
     });
   }
 
@@ -155,8 +156,7 @@ final class ApiVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> askBreaker(Deployment d, BreakerCommand command) {
-    return vertx.eventBus().<BreakerSnapshot>request(Addresses.breakerAdmin(d.id()), command)
-        .map(reply -> BreakerJson.of(d, reply.body()));
+    return vertx.eventBus().<JsonObject>request(Addresses.breakerAdmin(d.id()), command).map(reply -> reply.body());
   }
 
   private void models(RoutingContext ctx) {

@@ -5,7 +5,9 @@ import dev.airbag.core.breaker.BreakerPolicy;
 import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.breaker.Permit;
+import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
+import dev.airbag.core.breaker.WindowCounts;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.RouterSettings;
 import dev.airbag.core.outcome.Outcome;
@@ -20,6 +22,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
@@ -28,7 +33,9 @@ import java.util.logging.Logger;
 /**
  * Owns one deployment on this node: its HTTP client, its breaker, its retries. Everything about the
  * deployment is touched only here, on this verticle's context; the router talks to it by message on
- * {@link Addresses#provider}, registered as a local consumer so a call never leaves the node.
+ * {@link Addresses#provider}, registered as a local consumer so a call never leaves the node. Across
+ * the cluster, it publishes its breaker's decisions at once and its window deltas every
+ * {@value #PUBLISH_EVERY_MILLIS} ms, and takes in every other node's.
  */
 final class ProviderVerticle extends VerticleBase {
 
@@ -36,39 +43,113 @@ final class ProviderVerticle extends VerticleBase {
   /** A 429 whose retry-after is longer than this is not waited for in place: the next tier is faster. */
   static final long MAX_IN_PLACE_WAIT_MILLIS = 1_000;
   static final long BACKOFF_BASE_MILLIS = 25;
+  /** How often this node's window deltas go to the other nodes. */
+  static final long PUBLISH_EVERY_MILLIS = 250;
 
   private final Deployment deployment;
   private final RouterSettings router;
   private final Clock clock;
   private final DoubleSupplier random;
+  private final String node;
   private ProviderClient client;
   private Breaker breaker;
+  /** What this node counted since it last published, and when the first of it happened. */
+  private WindowCounts unpublished = WindowCounts.EMPTY;
+  private long unpublishedSince;
+  /** Each node's own counts, for the operators' per-node view; the breaker holds their sum. */
+  private final Map<String, RollingWindow> nodeWindows = new HashMap<>();
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
 
-  ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random) {
+  ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node) {
     this.deployment = deployment;
     this.router = router;
     this.clock = clock;
     this.random = random;
+    this.node = node;
   }
 
   @Override
   public Future<?> start() {
     client = new ProviderClient(vertx, ProviderClient.newHttpClient(vertx), deployment);
-    breaker = new Breaker(deployment.id(), BreakerPolicy.of(deployment.breaker(), router, deployment.timeout()),
-        clock, random, this::logTransition);
+    breaker = new Breaker(deployment.id(), node, BreakerPolicy.of(deployment.breaker(), router, deployment.timeout()),
+        clock, random, this::decided);
     MessageConsumer<ProviderCall> calls =
         vertx.eventBus().localConsumer(Addresses.provider(deployment.id()), this::handle);
     MessageConsumer<BreakerCommand> admin =
         vertx.eventBus().localConsumer(Addresses.breakerAdmin(deployment.id()), this::command);
-    return Future.all(calls.completion(), admin.completion());
+    MessageConsumer<JsonObject> decisions =
+        vertx.eventBus().consumer(Addresses.breaker(deployment.id()), m -> adopt(BreakerJson.fromDecision(m.body())));
+    MessageConsumer<JsonObject> deltas = vertx.eventBus().consumer(Addresses.metrics(deployment.id()), this::merge);
+    vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
+    // Start from the cluster's current decision, not from CLOSED.
+    Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
+        .compose(map -> map.get(deployment.id()))
+        .map(current -> {
+          if (current != null) {
+            adopt(BreakerJson.fromDecision(current));
+          }
+          return null;
+        });
+    return Future.all(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(), joined);
   }
 
-  private void logTransition(BreakerSnapshot s) {
+  /** This node decided: tell every node at once, and keep it in the cluster map for nodes yet to join. */
+  private void decided(BreakerSnapshot s) {
+    logTransition(s, "");
+    JsonObject decision = BreakerJson.decision(s);
+    vertx.eventBus().publish(Addresses.breaker(deployment.id()), decision);
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
+        .compose(map -> map.put(deployment.id(), decision))
+        .onFailure(e -> LOG.warning(() -> "could not store " + deployment.id() + "'s breaker in the cluster map: " + e.getMessage()));
+  }
+
+  private void adopt(BreakerSnapshot remote) {
+    if (!remote.decidedBy().equals(node) && breaker.adopt(remote)) {
+      logTransition(breaker.snapshot(), " (decided by " + remote.decidedBy() + ")");
+    }
+  }
+
+  private void merge(Message<JsonObject> message) {
+    JsonObject delta = message.body();
+    String from = delta.getString("node");
+    if (from.equals(node)) {
+      return;
+    }
+    long at = delta.getLong("at");
+    WindowCounts counts = BreakerJson.counts(delta);
+    nodeWindow(from).addAt(at, counts);
+    breaker.mergeRemote(at, counts);
+  }
+
+  private void count(WindowCounts counted) {
+    if (counted.equals(WindowCounts.EMPTY)) {
+      return;
+    }
+    if (unpublished.equals(WindowCounts.EMPTY)) {
+      unpublishedSince = clock.nowMillis();
+    }
+    unpublished = unpublished.plus(counted);
+    nodeWindow(node).add(counted);
+  }
+
+  private void publishDelta() {
+    if (!unpublished.equals(WindowCounts.EMPTY)) {
+      vertx.eventBus().publish(Addresses.metrics(deployment.id()), BreakerJson.delta(node, unpublishedSince, unpublished));
+      unpublished = WindowCounts.EMPTY;
+    }
+  }
+
+  private RollingWindow nodeWindow(String id) {
+    return nodeWindows.computeIfAbsent(id, k -> new RollingWindow(deployment.breaker().window(), 12, clock));
+  }
+
+  private void logTransition(BreakerSnapshot s, String source) {
     LOG.log(s.state() == BreakerState.OPEN ? Level.WARNING : Level.INFO, () -> deployment.id() + " breaker " + s.state()
         + s.reason().map(r -> " (" + r.label() + ")").orElse("")
-        + (s.state() == BreakerState.OPEN ? " until " + java.time.Instant.ofEpochMilli(s.openUntilMillis()) : ""));
+        + (s.state() == BreakerState.OPEN ? " until " + java.time.Instant.ofEpochMilli(s.openUntilMillis()) : "")
+        + (s.state() == BreakerState.HALF_OPEN && s.rampFraction() > 0 ? " ramping at " + Math.round(s.rampFraction() * 100) + "%" : "")
+        + source);
   }
 
   private void command(Message<BreakerCommand> message) {
@@ -78,7 +159,9 @@ final class ProviderVerticle extends VerticleBase {
       case CLOSE -> breaker.forceClose();
       case SNAPSHOT -> { }
     }
-    message.reply(breaker.snapshot());
+    JsonObject nodes = new JsonObject();
+    nodeWindows.forEach((id, w) -> nodes.put(id, BreakerJson.window(w.total())));
+    message.reply(BreakerJson.of(deployment, breaker.snapshot(), nodes));
   }
 
   private void handle(Message<ProviderCall> message) {
@@ -113,13 +196,13 @@ final class ProviderVerticle extends VerticleBase {
       long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
       if (ar.succeeded()) {
         // A stream counts as answered at its first token: the caller is committed to it from there.
-        breaker.record(permit, Outcome.SUCCESS, latencyMillis);
+        count(breaker.record(permit, Outcome.SUCCESS, latencyMillis));
         message.reply(ar.result());
         return;
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
           ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
-      breaker.record(permit, failure.outcome(), latencyMillis);
+      count(breaker.record(permit, failure.outcome(), latencyMillis));
       long wait = retryWait(failure, attempt, call);
       if (wait < 0) {
         failure.retryAfterMillis().ifPresent(ms -> retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + ms));

@@ -31,7 +31,9 @@ final class GatewayFixture implements AutoCloseable {
   static final Map<String, String> ENV = Map.of(
       "ANTHROPIC_API_KEY", "sk-ant-test", "OPENAI_API_KEY", "sk-openai-test", "GEMINI_API_KEY", "gemini-test");
 
+  /** The simulators' Vert.x; each node gets its own, as each node is its own process in production. */
   final Vertx vertx = Vertx.vertx();
+  Vertx nodeVertx;
   final Simulator primary;
   final Simulator secondary;
   final Simulator tertiary;
@@ -83,7 +85,8 @@ final class GatewayFixture implements AutoCloseable {
   /** Starts a node on a fake clock the test moves (cooldowns, benches). */
   void startNode(GatewayConfig config) throws Exception {
     clock = new FakeClock();
-    node = await(AirbagNode.start(vertx, config, NodeOptions.loopback(clock)));
+    nodeVertx = Vertx.vertx();
+    node = await(AirbagNode.start(nodeVertx, config, NodeOptions.loopback(clock)));
   }
 
   /**
@@ -92,12 +95,13 @@ final class GatewayFixture implements AutoCloseable {
    */
   void startNodeOnSystemClock(GatewayConfig config) throws Exception {
     clock = null;
-    node = await(AirbagNode.start(vertx, config, NodeOptions.loopback(dev.airbag.core.time.SystemClock.INSTANCE)));
+    nodeVertx = Vertx.vertx();
+    node = await(AirbagNode.start(nodeVertx, config, NodeOptions.loopback(dev.airbag.core.time.SystemClock.INSTANCE)));
   }
 
   void stopNode() throws Exception {
     if (node != null) {
-      await(node.stop());
+      await(nodeVertx.close());
       node = null;
     }
     primary.reset();

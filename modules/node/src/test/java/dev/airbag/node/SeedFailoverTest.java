@@ -201,14 +201,14 @@ class SeedFailoverTest {
     gw.primary.fault(Fault.error(503));
     JsonObject request = new JsonObject().put("model", MODEL).put("messages", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("role", "user").put("content", QUESTION)));
-    Message<JsonObject> reply = GatewayFixture.await(gw.vertx.eventBus().<JsonObject>request(Addresses.CHAT, request));
+    Message<JsonObject> reply = GatewayFixture.await(gw.nodeVertx.eventBus().<JsonObject>request(Addresses.CHAT, request));
 
     assertThat(reply.headers().get("x-airbag-tier")).isEqualTo("secondary");
     assertThat(reply.body().getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
         .contains(QUESTION);
 
     Throwable unknown = org.assertj.core.api.Assertions.catchThrowable(() -> GatewayFixture.await(
-        gw.vertx.eventBus().request(Addresses.CHAT, request.copy().put("model", "nope"))));
+        gw.nodeVertx.eventBus().request(Addresses.CHAT, request.copy().put("model", "nope"))));
     assertThat(unknown).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) unknown).failureCode()).isEqualTo(404);
   }

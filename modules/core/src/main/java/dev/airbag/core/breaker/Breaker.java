@@ -17,6 +17,11 @@ import java.util.function.DoubleSupplier;
  * gated by a minimum amount of data; after the cooldown it lets exactly one probe through, then ramps
  * traffic back in steps; any failure while recovering re-opens it with a longer, jittered cooldown.
  * OPEN turns HALF_OPEN lazily, when a call asks. Not thread-safe: owned by the deployment's verticle.
+ *
+ * <p>Across a cluster, every node's breaker for a deployment merges the others' window deltas
+ * ({@link #mergeRemote}) so it decides on the cluster's counts, and publishes each decision it makes
+ * (through {@code onTransition}); the others {@link #adopt} the newest. Epochs are Lamport clocks: a
+ * local decision is one past the newest seen, and equal epochs are ordered by node id.
  */
 public final class Breaker {
 
@@ -27,6 +32,7 @@ public final class Breaker {
   private static final int BUCKETS = 12;
 
   private final String deployment;
+  private final String node;
   private final BreakerPolicy policy;
   private final Clock clock;
   private final DoubleSupplier random;
@@ -38,6 +44,7 @@ public final class Breaker {
   private BreakerState state = BreakerState.CLOSED;
   private TripReason reason;
   private long epoch;
+  private String decidedBy;
   private long openUntil;
   private int reopenings;
   /** -1 while HALF_OPEN waits for its probe; otherwise the index of the current ramp step. */
@@ -48,12 +55,16 @@ public final class Breaker {
   private long probeSince = -1;
 
   /**
+   * @param node this node's id in the cluster
    * @param random uniform in [0, 1), for jitter
-   * @param onTransition told of every transition, after it happened
+   * @param onTransition told of every decision this breaker makes itself (not of adopted ones): each
+   *     transition and each step of the ramp
    */
-  public Breaker(String deployment, BreakerPolicy policy, Clock clock, DoubleSupplier random,
+  public Breaker(String deployment, String node, BreakerPolicy policy, Clock clock, DoubleSupplier random,
       Consumer<BreakerSnapshot> onTransition) {
     this.deployment = deployment;
+    this.node = node;
+    this.decidedBy = node;
     this.policy = policy;
     this.clock = clock;
     this.random = random;
@@ -96,18 +107,22 @@ public final class Breaker {
     return Permit.REJECT;
   }
 
-  /** Reports how a permitted call ended. Outcomes that are the caller's fault count for nothing. */
-  public void record(Permit permit, Outcome outcome, long latencyMillis) {
+  /**
+   * Reports how a permitted call ended, and returns what it added to the window (for sharing with the
+   * other nodes). Outcomes that are the caller's fault count for nothing.
+   */
+  public WindowCounts record(Permit permit, Outcome outcome, long latencyMillis) {
     boolean probing = permit == Permit.PROBE && state == BreakerState.HALF_OPEN && rampStep < 0;
     if (outcome != Outcome.SUCCESS && !outcome.countsAgainstProvider() || outcome == Outcome.BENCHED) {
       if (probing) {
         probeSince = -1; // inconclusive: the next call probes instead
       }
-      return;
+      return WindowCounts.EMPTY;
     }
     boolean failure = outcome.countsAgainstProvider();
     boolean slow = latencyMillis >= policy.settings().slowCallThreshold().toMillis();
-    window.add(new WindowCounts(1, failure ? 1 : 0, slow ? 1 : 0, 0, 0));
+    WindowCounts counted = new WindowCounts(1, failure ? 1 : 0, slow ? 1 : 0, 0, 0);
+    window.add(counted);
     switch (state) {
       case CLOSED -> {
         if (!countConsecutive(failure)) {
@@ -121,6 +136,7 @@ public final class Breaker {
             reopen();
           } else {
             startStep(0);
+            decided();
           }
         } else if (rampStep >= 0) {
           if (failure) {
@@ -133,6 +149,7 @@ public final class Breaker {
       }
       case OPEN -> { } // a call that started before the trip: counted in the window, decides nothing
     }
+    return counted;
   }
 
   /** Adds a judge's score in [0, 1] for one of this deployment's answers. */
@@ -141,6 +158,48 @@ public final class Breaker {
     if (state == BreakerState.CLOSED) {
       evaluate();
     }
+  }
+
+  /** Counts another node observed, merged so this breaker decides on the cluster's windows. */
+  public void mergeRemote(long atMillis, WindowCounts counts) {
+    window.addAt(atMillis, new WindowCounts(counts.calls(), counts.failures(), counts.slow(), 0, 0));
+    if (counts.judged() > 0) {
+      judgeWindow.addAt(atMillis, new WindowCounts(0, 0, 0, counts.judged(), counts.judgeSum()));
+    }
+    if (state == BreakerState.CLOSED) {
+      evaluate();
+    }
+  }
+
+  /**
+   * Takes another node's decision when it is newer than this breaker's last one. The cluster has
+   * decided, so any state may follow any other here; returns whether it was adopted.
+   */
+  public boolean adopt(BreakerSnapshot remote) {
+    if (!remote.newerThan(epoch, decidedBy)) {
+      return false;
+    }
+    state = remote.state();
+    reason = remote.reason().orElse(null);
+    reopenings = remote.reopenings();
+    openUntil = remote.openUntilMillis();
+    probeSince = -1;
+    rampStep = -1;
+    consecutiveFailures.clear();
+    if (state == BreakerState.CLOSED) {
+      window.clear();
+      judgeWindow.clear();
+    } else if (state == BreakerState.HALF_OPEN) {
+      int step = policy.rampSteps().indexOf(remote.rampFraction());
+      if (step >= 0) {
+        startStep(step);
+      } else {
+        probeSince = clock.nowMillis(); // another node is probing: wait for its result, or its lease
+      }
+    }
+    epoch = remote.epoch();
+    decidedBy = remote.decidedBy();
+    return true;
   }
 
   /** An operator or a drill opens the breaker for a set time, whatever its state. */
@@ -161,7 +220,7 @@ public final class Breaker {
       case OPEN -> 0.0;
       case HALF_OPEN -> rampStep < 0 ? 0.0 : policy.rampSteps().get(rampStep);
     };
-    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), epoch,
+    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), epoch, decidedBy,
         state == BreakerState.OPEN ? openUntil : 0, fraction, reopenings, window.total(), judgeWindow.total());
   }
 
@@ -212,6 +271,7 @@ public final class Breaker {
     }
     if (rampStep + 1 < policy.rampSteps().size()) {
       startStep(rampStep + 1);
+      decided(); // the other nodes ramp with this one
     } else {
       close();
     }
@@ -257,9 +317,18 @@ public final class Breaker {
       throw new IllegalStateException(deployment + ": illegal breaker transition " + state + " -> " + to);
     }
     state = to;
-    epoch++;
     if (to == BreakerState.HALF_OPEN) {
-      onTransition.accept(snapshot());
+      decided(); // tells the others a probe is under way here
+    } else {
+      epoch++;
+      decidedBy = node;
     }
+  }
+
+  /** A decision of this node's own that is not a state change (a ramp step); also counts as one. */
+  private void decided() {
+    epoch++;
+    decidedBy = node;
+    onTransition.accept(snapshot());
   }
 }

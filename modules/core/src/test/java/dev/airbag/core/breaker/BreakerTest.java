@@ -23,7 +23,7 @@ class BreakerTest {
   private final FakeClock clock = new FakeClock();
   private final List<BreakerSnapshot> transitions = new ArrayList<>();
   private double random = 0.5; // no jitter
-  private final Breaker breaker = new Breaker("primary", POLICY, clock, () -> random, transitions::add);
+  private final Breaker breaker = new Breaker("primary", "node-a", POLICY, clock, () -> random, transitions::add);
 
   private void call(dev.airbag.core.outcome.Outcome outcome) {
     call(outcome, 10);
@@ -167,8 +167,11 @@ class BreakerTest {
     }
     assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
     assertThat(breaker.snapshot().window().calls()).as("fresh windows once closed").isZero();
-    assertThat(transitions).extracting(BreakerSnapshot::state)
-        .containsExactly(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
+    assertThat(transitions).extracting(BreakerSnapshot::state, BreakerSnapshot::rampFraction).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, 0.0), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.0),
+        org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.1), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.25),
+        org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.5), org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, 1.0));
+    assertThat(transitions).extracting(BreakerSnapshot::epoch).isSorted().doesNotHaveDuplicates();
   }
 
   @Test
@@ -229,5 +232,67 @@ class BreakerTest {
     long epoch = breaker.snapshot().epoch();
     breaker.forceClose();
     assertThat(breaker.snapshot().epoch()).as("closing a closed breaker is no transition").isEqualTo(epoch);
+  }
+
+  private Breaker peer(String node) {
+    return new Breaker("primary", node, POLICY, clock, () -> 0.5, s -> { });
+  }
+
+  @Test
+  void aPeerAdoptsANewerTripAndIgnoresAnOlderOne() {
+    Breaker b = peer("node-b");
+    tripOnErrorRate();
+    BreakerSnapshot trip = transitions.get(0);
+
+    assertThat(b.adopt(trip)).isTrue();
+    assertThat(b.acquire()).isEqualTo(Permit.REJECT);
+    assertThat(b.snapshot().openUntilMillis()).isEqualTo(trip.openUntilMillis());
+    assertThat(b.snapshot().reason()).contains(TripReason.ERROR_RATE);
+    assertThat(b.adopt(trip)).as("the same decision twice is no news").isFalse();
+
+    b.forceClose(); // b's own decision, one epoch past the trip
+    assertThat(breaker.adopt(b.snapshot())).isTrue();
+    assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    assertThat(b.adopt(trip)).as("older than b's close").isFalse();
+  }
+
+  @Test
+  void equalEpochsAreOrderedByNodeId() {
+    Breaker b = peer("node-b");
+    breaker.forceOpen(TripReason.MANUAL, Duration.ofMinutes(1));
+    b.forceOpen(TripReason.DRILL, Duration.ofMinutes(2));
+    assertThat(breaker.adopt(b.snapshot())).isTrue();
+    assertThat(b.adopt(breaker.snapshot())).isFalse();
+    assertThat(breaker.snapshot().reason()).contains(TripReason.DRILL);
+  }
+
+  @Test
+  void remoteCountsMergeIntoTheWindowThatDecides() {
+    for (int i = 0; i < 8; i++) {
+      call(SUCCESS);
+    }
+    breaker.mergeRemote(clock.nowMillis() - 1_000, new WindowCounts(2, 2, 0, 0, 0));
+    assertThat(breaker.snapshot().reason()).as("10 calls, 20%% failed, across two nodes").contains(TripReason.ERROR_RATE);
+  }
+
+  @Test
+  void aPeerThatIsProbingHoldsBackThisNodeAndItsRampIsFollowed() {
+    Breaker b = peer("node-b");
+    tripOnErrorRate();
+    b.adopt(transitions.get(0));
+    clock.advance(Duration.ofSeconds(300));
+    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
+    assertThat(b.adopt(transitions.get(transitions.size() - 1))).isTrue(); // HALF_OPEN, probing on node-a
+    assertThat(b.acquire()).as("one probe in the cluster").isEqualTo(Permit.REJECT);
+
+    breaker.record(Permit.PROBE, SUCCESS, 10);
+    assertThat(b.adopt(transitions.get(transitions.size() - 1))).isTrue();
+    int admitted = 0;
+    for (int i = 0; i < 50; i++) {
+      if (b.acquire().allowed()) {
+        admitted++;
+      }
+    }
+    assertThat(admitted).isEqualTo(5);
   }
 }

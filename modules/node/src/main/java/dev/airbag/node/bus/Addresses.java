@@ -8,12 +8,27 @@ public final class Addresses {
 
   private static final String PROVIDER_PREFIX = "airbag.provider.";
   private static final String BREAKER_ADMIN_PREFIX = "airbag.breaker-admin.";
+  private static final String BREAKER_PREFIX = "airbag.breaker.";
+  private static final String METRICS_PREFIX = "airbag.metrics.";
+
+  /** The clustered map of every breaker's latest decision, read by a node as it joins. */
+  public static final String BREAKER_MAP = "airbag.breakers";
 
   private Addresses() {}
 
   /** This node's provider verticle for one deployment: always a local consumer. */
   public static String provider(String deploymentId) {
     return PROVIDER_PREFIX + deploymentId;
+  }
+
+  /** Clustered: every node publishes its breaker decisions for a deployment here, at once. */
+  public static String breaker(String deploymentId) {
+    return BREAKER_PREFIX + deploymentId;
+  }
+
+  /** Clustered: every node publishes its window deltas for a deployment here, every few hundred ms. */
+  public static String metrics(String deploymentId) {
+    return METRICS_PREFIX + deploymentId;
   }
 
   /** This node's breaker of one deployment, for operators: {@link BreakerCommand} in, snapshot out. Local. */

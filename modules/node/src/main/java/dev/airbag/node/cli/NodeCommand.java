@@ -4,6 +4,7 @@ import dev.airbag.core.config.ConfigException;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
 import dev.airbag.node.AirbagNode;
+import dev.airbag.node.Cluster;
 import dev.airbag.node.NodeOptions;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -33,6 +34,19 @@ final class NodeCommand implements Callable<Integer> {
       description = "Address the HTTP API binds to (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--cluster", paramLabel = "FILE",
+      description = "Hazelcast XML config to join (default: the bundled cluster-config/loopback.xml, "
+          + "TCP-IP on 127.0.0.1:5701-5710).")
+  Path cluster;
+
+  @Option(names = "--bus-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "Address other members reach this node's event bus at; a LAN or pod address off one machine "
+          + "(default: ${DEFAULT-VALUE}).")
+  String busHost;
+
+  @Option(names = "--standalone", description = "Run without a cluster: breakers are this node's alone.")
+  boolean standalone;
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig gateway;
@@ -43,7 +57,20 @@ final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     gateway.warnings().forEach(LOG::warning);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx;
+    if (standalone) {
+      vertx = Vertx.vertx();
+    } else {
+      try {
+        vertx = Cluster.join(Cluster.config(cluster), busHost).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (java.io.IOException | com.hazelcast.config.InvalidConfigurationException e) {
+        System.err.println("airbag: bad cluster config " + (cluster == null ? Cluster.DEFAULT_CONFIG : cluster) + ": " + e.getMessage());
+        return 2;
+      } catch (ExecutionException e) {
+        System.err.println("airbag: could not join the cluster: " + e.getCause().getMessage());
+        return 1;
+      }
+    }
     NodeOptions options = NodeOptions.defaults().withHost(host);
     if (httpPort != null) {
       options = options.withHttpPort(httpPort);
@@ -56,8 +83,9 @@ final class NodeCommand implements Callable<Integer> {
       vertx.close();
       return 1;
     }
-    LOG.info(() -> "Airbag node ready on http://" + host + ":" + node.httpPort() + " serving "
-        + String.join(", ", gateway.modelGroups().keySet()));
+    LOG.info(() -> "Airbag node " + node.nodeId() + " ready on http://" + host + ":" + node.httpPort()
+        + (standalone ? " (standalone)" : " in cluster " + (cluster == null ? Cluster.DEFAULT_CONFIG : cluster))
+        + ", serving " + String.join(", ", gateway.modelGroups().keySet()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)

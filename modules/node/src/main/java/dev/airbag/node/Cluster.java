@@ -1,0 +1,57 @@
+package dev.airbag.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Joins a Hazelcast cluster and returns a clustered Vert.x whose event bus spans it. */
+public final class Cluster {
+
+  /** The bundled loopback config: TCP-IP on 127.0.0.1:5701-5710. */
+  public static final String DEFAULT_CONFIG = "cluster-config/loopback.xml";
+
+  private Cluster() {}
+
+  /** Reads a Hazelcast XML config from a file, or the bundled default when {@code file} is null. */
+  public static Config config(Path file) throws IOException {
+    if (file != null) {
+      try (InputStream in = Files.newInputStream(file)) {
+        return new XmlConfigBuilder(in).build();
+      }
+    }
+    try (InputStream in = Cluster.class.getClassLoader().getResourceAsStream(DEFAULT_CONFIG)) {
+      if (in == null) {
+        throw new IOException(DEFAULT_CONFIG + " is missing from the jar");
+      }
+      return new XmlConfigBuilder(in).build();
+    }
+  }
+
+  /**
+   * Joins the cluster.
+   *
+   * @param busHost the address other members reach this node's event bus at (127.0.0.1 on one machine)
+   */
+  public static Future<Vertx> join(Config hazelcast, String busHost) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
+    VertxOptions options = new VertxOptions().setEventBusOptions(
+        new EventBusOptions().setHost(busHost).setPort(0).setClusterPublicHost(busHost));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+  }
+
+  /** This member's id in the cluster, or a fresh one for a standalone Vert.x. */
+  public static String nodeId(Vertx vertx) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal && internal.clusterManager() != null) {
+      return internal.clusterManager().getNodeId();
+    }
+    return "standalone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+}

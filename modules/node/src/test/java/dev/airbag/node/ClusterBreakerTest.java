@@ -1,0 +1,169 @@
+package dev.airbag.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.config.Config;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.time.FakeClock;
+import dev.airbag.simulator.Fault;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Breakers shared across a real Hazelcast cluster of in-process members, each a whole node. */
+class ClusterBreakerTest {
+
+  private static final String CONFIG = """
+      model_list:
+        - model_name: primary
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
+        - model_name: secondary
+          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+      router_settings:
+        fallbacks: [{primary: [secondary]}]
+        allowed_fails: 1000
+      airbag:
+        breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s}
+      """;
+  private static final String CLUSTER = "airbag-test-" + UUID.randomUUID();
+  private static final FakeClock CLOCK = new FakeClock();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static GatewayFixture sims;
+  private static GatewayConfig config;
+  private static final List<Vertx> members = new ArrayList<>();
+  private static final List<AirbagNode> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    sims = new GatewayFixture();
+    config = sims.yamlConfig(CONFIG);
+    for (int i = 0; i < 3; i++) {
+      join();
+    }
+  }
+
+  private static AirbagNode join() throws Exception {
+    Config hazelcast = Cluster.config(null).setClusterName(CLUSTER);
+    Vertx vertx = GatewayFixture.await(Cluster.join(hazelcast, "127.0.0.1"));
+    members.add(vertx);
+    AirbagNode node = GatewayFixture.await(AirbagNode.start(vertx, config, NodeOptions.loopback(CLOCK)));
+    nodes.add(node);
+    return node;
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    // All at once: closing one by one leaves the rest retrying connections to the closed ones.
+    GatewayFixture.await(io.vertx.core.Future.all(members.stream().map(Vertx::close).toList()));
+    sims.close();
+  }
+
+  @BeforeEach
+  void closedEverywhere() throws Exception {
+    sims.primary.reset();
+    sims.secondary.reset();
+    send(nodes.get(0), "POST", "/admin/breakers/primary/close");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (AirbagNode n : nodes) {
+        assertThat(primaryBreaker(n).getString("state")).isEqualTo("CLOSED");
+      }
+    });
+  }
+
+  private static HttpResponse<String> send(AirbagNode node, String method, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String tier(AirbagNode node) throws Exception {
+    String body = "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"Frost came early to the orchards.\"}]}";
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/chat/completions"))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.headers().firstValue("x-airbag-tier").orElseThrow();
+  }
+
+  private static JsonObject primaryBreaker(AirbagNode node) throws Exception {
+    return new JsonObject(send(node, "GET", "/admin/breakers").body()).getJsonArray("breakers").getJsonObject(0);
+  }
+
+  @Test
+  void aTripOnOneMemberBenchesTheProviderEverywhereAndAJoinerStartsOpen() throws Exception {
+    AirbagNode a = nodes.get(0);
+    sims.primary.fault(Fault.error(503));
+    for (int i = 0; i < 10; i++) {
+      tier(a);
+    }
+    assertThat(primaryBreaker(a).getString("state")).isEqualTo("OPEN");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      for (AirbagNode n : nodes) {
+        JsonObject b = primaryBreaker(n);
+        assertThat(b.getString("state")).isEqualTo("OPEN");
+        assertThat(b.getString("reason")).isEqualTo("error_rate");
+      }
+    });
+    long before = sims.primary.requests();
+    for (AirbagNode n : nodes) {
+      assertThat(tier(n)).isEqualTo("secondary");
+    }
+    assertThat(sims.primary.requests()).as("no member calls a benched provider").isEqualTo(before);
+
+    // A member that joins now starts from the cluster's state, not from CLOSED.
+    AirbagNode joiner = join();
+    assertThat(primaryBreaker(joiner).getString("state")).isEqualTo("OPEN");
+    assertThat(tier(joiner)).isEqualTo("secondary");
+    assertThat(sims.primary.requests()).isEqualTo(before);
+
+    // After the cooldown, one probe in the whole cluster, then every member ramps.
+    sims.primary.fault(Fault.HEALTHY);
+    CLOCK.advance(Duration.ofSeconds(30));
+    assertThat(tier(a)).isEqualTo("primary");
+    assertThat(sims.primary.requests()).isEqualTo(before + 1);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      for (AirbagNode n : nodes) {
+        JsonObject b = primaryBreaker(n);
+        assertThat(b.getString("state")).isEqualTo("HALF_OPEN");
+        assertThat(b.getDouble("ramp_fraction")).isEqualTo(0.1);
+      }
+    });
+    for (AirbagNode n : nodes.subList(1, nodes.size())) {
+      for (int i = 0; i < 10; i++) {
+        tier(n);
+      }
+    }
+    assertThat(sims.primary.requests()).as("the probe, then 10% of each other member's traffic")
+        .isEqualTo(before + 1 + (nodes.size() - 1));
+  }
+
+  @Test
+  void failuresSpreadAcrossMembersTripOnTheClustersErrorRate() throws Exception {
+    sims.primary.fault(Fault.error(503));
+    for (AirbagNode n : nodes.subList(0, 2)) {
+      for (int i = 0; i < 4; i++) {
+        tier(n);
+      }
+    }
+    AirbagNode c = nodes.get(2);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(primaryBreaker(c).getJsonObject("window").getLong("calls")).isEqualTo(8));
+    assertThat(primaryBreaker(c).getString("state")).as("8 calls: under min_calls anywhere").isEqualTo("CLOSED");
+    assertThat(primaryBreaker(c).getJsonObject("nodes")).hasSize(2);
+
+    tier(c);
+    tier(c);
+    assertThat(primaryBreaker(c).getString("state")).as("10 calls across three members, all failed").isEqualTo("OPEN");
+  }
+}
