@@ -5,6 +5,7 @@ import dev.airbag.core.breaker.BreakerPolicy;
 import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.breaker.Permit;
+import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
@@ -56,6 +57,10 @@ final class ProviderVerticle extends VerticleBase {
   /** What this node counted since it last published, and when the first of it happened. */
   private WindowCounts unpublished = WindowCounts.EMPTY;
   private long unpublishedSince;
+  /** The probe cycle this node has won, the one it is claiming, and when it may try again after losing. */
+  private long probeWon = -1;
+  private long probeClaiming = -1;
+  private long probeRetryAfter;
   /** Each node's own counts, for the operators' per-node view; the breaker holds their sum. */
   private final Map<String, RollingWindow> nodeWindows = new HashMap<>();
   /** A provider's retry-after: no call before then, whatever the breaker says. */
@@ -72,8 +77,9 @@ final class ProviderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     client = new ProviderClient(vertx, ProviderClient.newHttpClient(vertx), deployment);
-    breaker = new Breaker(deployment.id(), node, BreakerPolicy.of(deployment.breaker(), router, deployment.timeout()),
-        clock, random, this::decided);
+    BreakerPolicy policy = BreakerPolicy.of(deployment.breaker(), router, deployment.timeout());
+    ProbeGate gate = vertx.isClustered() ? cycle -> mayProbe(cycle, policy) : ProbeGate.ALONE;
+    breaker = new Breaker(deployment.id(), node, policy, clock, random, gate, this::decided);
     MessageConsumer<ProviderCall> calls =
         vertx.eventBus().localConsumer(Addresses.provider(deployment.id()), this::handle);
     MessageConsumer<BreakerCommand> admin =
@@ -92,6 +98,33 @@ final class ProviderVerticle extends VerticleBase {
           return null;
         });
     return Future.all(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(), joined);
+  }
+
+  /**
+   * One probe per cooldown in the whole cluster: the node whose putIfAbsent lands first sends it. The
+   * entry lives as long as the probe's lease, so a probe held by a member that died frees itself. Until
+   * the claim is answered this node says "not yet", and its calls move on to the next tier.
+   */
+  private boolean mayProbe(long cycle, BreakerPolicy policy) {
+    if (probeWon == cycle) {
+      return true;
+    }
+    if (probeClaiming == cycle || clock.nowMillis() < probeRetryAfter) {
+      return false;
+    }
+    probeClaiming = cycle;
+    long lease = policy.probeLease().toMillis();
+    vertx.sharedData().<String, String>getAsyncMap(Addresses.PROBE_MAP)
+        .compose(map -> map.putIfAbsent(deployment.id() + "@" + cycle, node, lease))
+        .onComplete(ar -> {
+          probeClaiming = -1;
+          if (ar.succeeded() && ar.result() == null) {
+            probeWon = cycle;
+          } else {
+            probeRetryAfter = clock.nowMillis() + lease; // another node probes; try again if its lease runs out
+          }
+        });
+    return false;
   }
 
   /** This node decided: tell every node at once, and keep it in the cluster map for nodes yet to join. */

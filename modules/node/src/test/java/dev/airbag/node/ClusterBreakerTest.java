@@ -130,7 +130,8 @@ class ClusterBreakerTest {
     // After the cooldown, one probe in the whole cluster, then every member ramps.
     sims.primary.fault(Fault.HEALTHY);
     CLOCK.advance(Duration.ofSeconds(30));
-    assertThat(tier(a)).isEqualTo("primary");
+    // The first call after the cooldown claims the probe for this member and moves on; a later one probes.
+    await().atMost(Duration.ofSeconds(5)).until(() -> tier(a).equals("primary"));
     assertThat(sims.primary.requests()).isEqualTo(before + 1);
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       for (AirbagNode n : nodes) {
@@ -146,6 +147,32 @@ class ClusterBreakerTest {
     }
     assertThat(sims.primary.requests()).as("the probe, then 10% of each other member's traffic")
         .isEqualTo(before + 1 + (nodes.size() - 1));
+  }
+
+  @Test
+  void underConcurrentTrafficOnEveryMemberExactlyOneProbeReachesTheProvider() throws Exception {
+    send(nodes.get(0), "POST", "/admin/breakers/primary/open?for=30s");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      for (AirbagNode n : nodes) {
+        assertThat(primaryBreaker(n).getString("state")).isEqualTo("OPEN");
+      }
+    });
+    // The probe answers slowly, so the whole burst arrives while it is out.
+    sims.primary.fault(Fault.of(Fault.Mode.SLOW).withDelay(1_500));
+    CLOCK.advance(Duration.ofSeconds(30));
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    String body = "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"Hail on the vines.\"}]}";
+    for (int round = 0; round < 10; round++) {
+      for (AirbagNode n : nodes) {
+        burst.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort() + "/v1/chat/completions"))
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+    }
+    for (var f : burst) {
+      assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(sims.primary.requests()).as("one probe in the whole cluster").isEqualTo(1);
   }
 
   @Test

@@ -21,7 +21,8 @@ import java.util.function.DoubleSupplier;
  * <p>Across a cluster, every node's breaker for a deployment merges the others' window deltas
  * ({@link #mergeRemote}) so it decides on the cluster's counts, and publishes each decision it makes
  * (through {@code onTransition}); the others {@link #adopt} the newest. Epochs are Lamport clocks: a
- * local decision is one past the newest seen, and equal epochs are ordered by node id.
+ * local decision is one past the newest seen, and equal epochs are ordered by node id. Which node sends
+ * the probe is the {@link ProbeGate}'s to decide.
  */
 public final class Breaker {
 
@@ -36,6 +37,7 @@ public final class Breaker {
   private final BreakerPolicy policy;
   private final Clock clock;
   private final DoubleSupplier random;
+  private final ProbeGate probeGate;
   private final Consumer<BreakerSnapshot> onTransition;
   private final RollingWindow window;
   private final RollingWindow judgeWindow;
@@ -57,11 +59,13 @@ public final class Breaker {
   /**
    * @param node this node's id in the cluster
    * @param random uniform in [0, 1), for jitter
-   * @param onTransition told of every decision this breaker makes itself (not of adopted ones): each
-   *     transition and each step of the ramp
+   * @param probeGate whether this node may send the probe; {@link ProbeGate#ALONE} without a cluster
+   * @param onTransition told of every decision this breaker makes itself that the other nodes must
+   *     follow (not of adopted ones): each trip, ramp step and close
    */
   public Breaker(String deployment, String node, BreakerPolicy policy, Clock clock, DoubleSupplier random,
-      Consumer<BreakerSnapshot> onTransition) {
+      ProbeGate probeGate, Consumer<BreakerSnapshot> onTransition) {
+    this.probeGate = probeGate;
     this.deployment = deployment;
     this.node = node;
     this.decidedBy = node;
@@ -92,7 +96,8 @@ public final class Breaker {
       return Permit.CALL;
     }
     if (rampStep < 0) {
-      if (probeSince < 0 || now - probeSince > policy.probeLease().toMillis()) {
+      boolean free = probeSince < 0 || now - probeSince > policy.probeLease().toMillis();
+      if (free && probeGate.mayProbe(openUntil)) {
         probeSince = now;
         return Permit.PROBE;
       }
@@ -193,8 +198,6 @@ public final class Breaker {
       int step = policy.rampSteps().indexOf(remote.rampFraction());
       if (step >= 0) {
         startStep(step);
-      } else {
-        probeSince = clock.nowMillis(); // another node is probing: wait for its result, or its lease
       }
     }
     epoch = remote.epoch();
@@ -317,12 +320,10 @@ public final class Breaker {
       throw new IllegalStateException(deployment + ": illegal breaker transition " + state + " -> " + to);
     }
     state = to;
-    if (to == BreakerState.HALF_OPEN) {
-      decided(); // tells the others a probe is under way here
-    } else {
-      epoch++;
-      decidedBy = node;
-    }
+    // Every node turns HALF_OPEN by itself when the adopted open-until passes; only what follows
+    // (the probe's verdict: a ramp step or a re-opening) is news to the others.
+    epoch++;
+    decidedBy = node;
   }
 
   /** A decision of this node's own that is not a state change (a ramp step); also counts as one. */

@@ -23,7 +23,7 @@ class BreakerTest {
   private final FakeClock clock = new FakeClock();
   private final List<BreakerSnapshot> transitions = new ArrayList<>();
   private double random = 0.5; // no jitter
-  private final Breaker breaker = new Breaker("primary", "node-a", POLICY, clock, () -> random, transitions::add);
+  private final Breaker breaker = new Breaker("primary", "node-a", POLICY, clock, () -> random, ProbeGate.ALONE, transitions::add);
 
   private void call(dev.airbag.core.outcome.Outcome outcome) {
     call(outcome, 10);
@@ -168,8 +168,7 @@ class BreakerTest {
     assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
     assertThat(breaker.snapshot().window().calls()).as("fresh windows once closed").isZero();
     assertThat(transitions).extracting(BreakerSnapshot::state, BreakerSnapshot::rampFraction).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, 0.0), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.0),
-        org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.1), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.25),
+        org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, 0.0), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.1), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.25),
         org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.5), org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, 1.0));
     assertThat(transitions).extracting(BreakerSnapshot::epoch).isSorted().doesNotHaveDuplicates();
   }
@@ -235,7 +234,7 @@ class BreakerTest {
   }
 
   private Breaker peer(String node) {
-    return new Breaker("primary", node, POLICY, clock, () -> 0.5, s -> { });
+    return new Breaker("primary", node, POLICY, clock, () -> 0.5, ProbeGate.ALONE, s -> { });
   }
 
   @Test
@@ -276,16 +275,19 @@ class BreakerTest {
   }
 
   @Test
-  void aPeerThatIsProbingHoldsBackThisNodeAndItsRampIsFollowed() {
-    Breaker b = peer("node-b");
+  void onlyTheNodeThatWinsTheProbeProbesAndThePeersFollowItsRamp() {
+    Breaker b = new Breaker("primary", "node-b", POLICY, clock, () -> 0.5, cycle -> false, s -> { });
     tripOnErrorRate();
     b.adopt(transitions.get(0));
     clock.advance(Duration.ofSeconds(300));
-    assertThat(breaker.acquire()).isEqualTo(Permit.PROBE);
-    assertThat(b.adopt(transitions.get(transitions.size() - 1))).isTrue(); // HALF_OPEN, probing on node-a
-    assertThat(b.acquire()).as("one probe in the cluster").isEqualTo(Permit.REJECT);
+    for (int i = 0; i < 10; i++) {
+      assertThat(b.acquire()).as("node-b lost the probe to node-a").isEqualTo(Permit.REJECT);
+    }
+    assertThat(b.state()).isEqualTo(BreakerState.HALF_OPEN);
 
-    breaker.record(Permit.PROBE, SUCCESS, 10);
+    Permit probe = breaker.acquire();
+    assertThat(probe).isEqualTo(Permit.PROBE);
+    breaker.record(probe, SUCCESS, 10);
     assertThat(b.adopt(transitions.get(transitions.size() - 1))).isTrue();
     int admitted = 0;
     for (int i = 0; i < 50; i++) {
@@ -294,5 +296,16 @@ class BreakerTest {
       }
     }
     assertThat(admitted).isEqualTo(5);
+  }
+
+  @Test
+  void theProbeGateIsAskedAboutThisCooldownsCycle() {
+    List<Long> asked = new ArrayList<>();
+    Breaker gated = new Breaker("primary", "node-c", POLICY, clock, () -> 0.5, cycle -> asked.add(cycle), s -> { });
+    gated.forceOpen(TripReason.MANUAL, Duration.ofSeconds(5));
+    long cycle = gated.snapshot().openUntilMillis();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(gated.acquire()).isEqualTo(Permit.PROBE);
+    assertThat(asked).containsExactly(cycle);
   }
 }

@@ -14,6 +14,9 @@ public final class Addresses {
   /** The clustered map of every breaker's latest decision, read by a node as it joins. */
   public static final String BREAKER_MAP = "airbag.breakers";
 
+  /** The clustered map where nodes claim a cooldown's one probe; entries expire with the probe's lease. */
+  public static final String PROBE_MAP = "airbag.probes";
+
   private Addresses() {}
 
   /** This node's provider verticle for one deployment: always a local consumer. */
