@@ -4,6 +4,7 @@ import dev.airbag.core.config.ConfigException;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
 import dev.airbag.node.AirbagNode;
+import dev.airbag.node.Cluster;
 import dev.airbag.node.NodeOptions;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
@@ -18,20 +19,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code airbag demo}: three simulated providers behind a node, an outage played out tier by tier, and
- * for every request what the user received. Exits non-zero if any user saw an error.
+ * {@code airbag demo}: three simulated providers behind a cluster of nodes (real Hazelcast members in
+ * this one JVM), an outage played out tier by tier, and for every request what the user received.
+ * Exits non-zero if any user saw an error.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start simulated providers and a node, break the providers one by one, show what users receive.")
+    description = "Start simulated providers and a cluster of nodes, break the providers one by one, show what users receive.")
 final class DemoCommand implements Callable<Integer> {
 
   private static final String MODEL = "summarize-primary";
@@ -42,17 +46,20 @@ final class DemoCommand implements Callable<Integer> {
       description = "Demo config; its api_base values come from DEMO_*_BASE (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--http-port", defaultValue = "0", paramLabel = "N", description = "Node port (default: any free port).")
-  int httpPort;
+  @Option(names = "--nodes", defaultValue = "3", paramLabel = "N", description = "Cluster members (default: ${DEFAULT-VALUE}).")
+  int nodeCount;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
+  private final List<String> bases = new ArrayList<>();
+  private final List<String> nodeIds = new ArrayList<>();
+  private int turn;
   private int requests;
   private int errors;
 
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
+    List<Vertx> members = new ArrayList<>();
     try {
       Simulator primary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("demo-anthropic-key")));
       Simulator secondary = await(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("demo-openai-key")));
@@ -71,12 +78,21 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("airbag: bad config: " + e.getMessage());
         return 2;
       }
-      AirbagNode node = await(AirbagNode.start(vertx, gateway, NodeOptions.defaults().withHost("127.0.0.1").withHttpPort(httpPort)));
-      base = "http://127.0.0.1:" + node.httpPort();
-      System.out.println("Airbag demo: node on " + base + ", tiers summarize-primary (anthropic) -> summarize-secondary (openai)"
-          + " -> summarize-tertiary (gemini), each a local simulator.");
-      System.out.println("Config: " + config + " (the seed's tiers; per-call timeout 2 s, allowed_fails 2, cooldown_time 5 s)\n");
-      System.out.printf("%-44s %-6s %-10s %-20s %-8s %-8s %s%n", "what happens", "status", "tier", "deployment", "attempts", "ms", "what the user received");
+      // Its own cluster name: the demo never joins a cluster already running on this machine.
+      String clusterName = "airbag-demo-" + UUID.randomUUID();
+      for (int i = 0; i < nodeCount; i++) {
+        Vertx member = await(Cluster.join(Cluster.config(null).setClusterName(clusterName), "127.0.0.1"));
+        members.add(member);
+        AirbagNode node = await(AirbagNode.start(member, gateway, NodeOptions.defaults().withHost("127.0.0.1").withHttpPort(0)));
+        bases.add("http://127.0.0.1:" + node.httpPort());
+        nodeIds.add(node.nodeId());
+      }
+      System.out.println("Airbag demo: a cluster of " + nodeCount + " nodes (" + String.join(", ", bases) + "),"
+          + " tiers summarize-primary (anthropic) -> summarize-secondary (openai) -> summarize-tertiary (gemini),"
+          + " each a local simulator.");
+      System.out.println("Config: " + config + " (the seed's tiers; per-call timeout 2 s, allowed_fails 2, cooldown_time 5 s)."
+          + " Requests go to the nodes in turn.\n");
+      header();
 
       phase("all providers healthy", 2, false);
       phase("streamed request, all healthy", 1, true);
@@ -87,7 +103,19 @@ final class DemoCommand implements Callable<Integer> {
       primary.fault(Fault.of(Fault.Mode.STREAM_CUT));
       phase("streamed, primary cuts before the 1st token", 1, true);
       primary.fault(Fault.error(503));
-      phase("primary answers 503: benched (allowed_fails)", 3, false);
+      phase("primary answers 503 (all to node 1)", 3, false, List.of(0));
+      System.out.println("\n... node 1's breaker tripped. What every node's breaker for summarize-primary says now:");
+      TimeUnit.MILLISECONDS.sleep(300); // a demo pacing itself for a human: the trip crosses the cluster in well under this
+      for (int i = 0; i < bases.size(); i++) {
+        JsonObject b = new JsonObject(get(bases.get(i) + "/admin/breakers")).getJsonArray("breakers").getJsonObject(0);
+        JsonObject window = b.getJsonObject("window");
+        System.out.printf("    node %d: %-5s reason %s, decided by node %d; cluster window %d calls, %d failed%n", i + 1,
+            b.getString("state"), b.getString("reason"), nodeIds.indexOf(b.getString("decided_by")) + 1,
+            window.getLong("calls"), window.getLong("failures"));
+      }
+      System.out.println("  Nodes 2 and 3 never called the primary, and skip it without a call:\n");
+      header();
+      phase("to nodes 2 and 3: primary benched", 4, false, List.of(1, 2));
       secondary.fault(Fault.of(Fault.Mode.RESET));
       phase("secondary resets connections too", 2, false);
       tertiary.fault(Fault.of(Fault.Mode.BAD_KEY));
@@ -95,28 +123,46 @@ final class DemoCommand implements Callable<Integer> {
       primary.reset();
       secondary.reset();
       tertiary.reset();
-      System.out.println("... providers healed; waiting 6 s for the primary's cooldown (5 s, +-10% jitter) to end ...");
+      System.out.println("... providers healed; waiting 6 s for the primary's cooldown (5 s, +-10% jitter) to end."
+          + " The first call after it claims the cluster's one probe, a later one sends it ...");
       TimeUnit.SECONDS.sleep(6); // a demo pacing itself for a human, not a test synchronising
-      phase("cooldown over: one probe to the primary", 1, false);
-      phase("ramps: 10% each to primary and secondary", 10, false);
+      phase("cooldown over: one probe, then 10% ramp", 11, false);
 
       System.out.printf("%n%d requests, %d user-visible errors.%s%n", requests, errors,
           errors == 0 ? " Every user got an answer or an honest canned message." : "");
       return errors == 0 ? 0 : 1;
     } finally {
+      for (Vertx member : members) {
+        member.close(); // all at once: the members need not say goodbye to each other one by one
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
+  private void header() {
+    System.out.printf("%-44s %-4s %-6s %-10s %-20s %-8s %-8s %s%n", "what happens", "node", "status", "tier", "deployment",
+        "attempts", "ms", "what the user received");
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   private void phase(String what, int count, boolean stream) throws Exception {
+    phase(what, count, stream, List.of());
+  }
+
+  /** Sends {@code count} requests to the given nodes in turn (all nodes when none given) and prints what came back. */
+  private void phase(String what, int count, boolean stream, List<Integer> nodes) throws Exception {
     for (int i = 0; i < count; i++) {
+      int nodeIndex = nodes.isEmpty() ? turn++ % bases.size() : nodes.get(i % nodes.size());
       JsonObject body = new JsonObject().put("model", MODEL).put("messages", new JsonArray()
           .add(new JsonObject().put("role", "user").put("content", TEXT)));
       if (stream) {
         body.put("stream", true);
       }
       long start = System.nanoTime();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bases.get(nodeIndex) + "/v1/chat/completions"))
           .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
       long ms = (System.nanoTime() - start) / 1_000_000;
@@ -130,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
       } else {
         answer = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
       }
-      System.out.printf("%-44s %-6d %-10s %-20s %-8s %-8d %s%n", i == 0 ? what : "", r.statusCode(),
+      System.out.printf("%-44s %-4d %-6d %-10s %-20s %-8s %-8d %s%n", i == 0 ? what : "", nodeIndex + 1, r.statusCode(),
           r.headers().firstValue("x-airbag-tier").orElse("-"), r.headers().firstValue("x-airbag-deployment").orElse("-"),
           r.headers().firstValue("x-airbag-attempts").orElse("-"), ms, abbreviate(answer));
     }
