@@ -6,14 +6,11 @@ import dev.airbag.simulator.Fault;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The breaker on one node, seen as a user and an operator see it: over HTTP. */
-class BreakerNodeTest {
+class BreakerNodeTest extends NodeTestBase {
 
   private static final String CONFIG = """
       model_list:
@@ -29,26 +26,10 @@ class BreakerNodeTest {
         breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s}
       """;
   private static final String ADMIN_KEY = GatewayFixture.ENV.get("OPENAI_API_KEY");
-  private static GatewayFixture gw;
-
-  @BeforeAll
-  static void simulators() throws Exception {
-    gw = new GatewayFixture();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    gw.close();
-  }
 
   @BeforeEach
   void node() throws Exception {
     gw.startNode(gw.yamlConfig(CONFIG));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gw.stopNode();
   }
 
   private static String tier() throws Exception {

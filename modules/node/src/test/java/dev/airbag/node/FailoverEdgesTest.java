@@ -8,13 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Failover cases beyond the seed walk-through: streams, retry-after, the request deadline. */
-class FailoverEdgesTest {
+class FailoverEdgesTest extends NodeTestBase {
 
   private static final String CONFIG = """
       model_list:
@@ -30,22 +27,6 @@ class FailoverEdgesTest {
         request_timeout: %s
       """;
   private static final String QUESTION = "Snow closed the mountain pass for three days.";
-  private static GatewayFixture gw;
-
-  @BeforeAll
-  static void simulators() throws Exception {
-    gw = new GatewayFixture();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    gw.close();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gw.stopNode();
-  }
 
   private static List<String> dataLines(HttpResponse<String> r) {
     return Stream.of(r.body().split("\n")).filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();

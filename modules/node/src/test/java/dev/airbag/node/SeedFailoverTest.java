@@ -13,37 +13,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The seed config's three-tier failover, end to end over real HTTP against simulators. */
-class SeedFailoverTest {
+class SeedFailoverTest extends NodeTestBase {
 
   private static final String MODEL = "summarize-primary";
   private static final String QUESTION = "The harbour froze in January and the ferries stopped for two weeks.";
-  private static GatewayFixture gw;
-
-  @BeforeAll
-  static void simulators() throws Exception {
-    gw = new GatewayFixture();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    gw.close();
-  }
 
   @BeforeEach
   void node() throws Exception {
     gw.startNode(gw.seedConfig(Duration.ofMillis(500)));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gw.stopNode();
   }
 
   private static JsonObject json(HttpResponse<String> r) {
