@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -133,8 +134,30 @@ final class ProviderVerticle extends VerticleBase {
     JsonObject decision = BreakerJson.decision(s);
     vertx.eventBus().publish(Addresses.breaker(deployment.id()), decision);
     vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
-        .compose(map -> map.put(deployment.id(), decision))
+        .compose(map -> storeIfNewer(map, s, decision, 5))
         .onFailure(e -> LOG.warning(() -> "could not store " + deployment.id() + "'s breaker in the cluster map: " + e.getMessage()));
+  }
+
+  /**
+   * Two nodes deciding at once must not leave the older decision in the map for joiners to adopt:
+   * compare-and-set, keeping whichever is newer, retried while another node's write slips in between.
+   */
+  private Future<Void> storeIfNewer(AsyncMap<String, JsonObject> map, BreakerSnapshot s, JsonObject decision, int tries) {
+    if (tries == 0) {
+      return Future.failedFuture("the map kept changing under five attempts");
+    }
+    return map.get(deployment.id()).compose(current -> {
+      if (current == null) {
+        return map.putIfAbsent(deployment.id(), decision)
+            .compose(previous -> previous == null ? Future.succeededFuture() : storeIfNewer(map, s, decision, tries - 1));
+      }
+      BreakerSnapshot stored = BreakerJson.fromDecision(current);
+      if (!s.newerThan(stored.epoch(), stored.decidedBy())) {
+        return Future.succeededFuture();
+      }
+      return map.replaceIfPresent(deployment.id(), current, decision)
+          .compose(replaced -> replaced ? Future.succeededFuture() : storeIfNewer(map, s, decision, tries - 1));
+    });
   }
 
   private void adopt(BreakerSnapshot remote) {
