@@ -4,6 +4,8 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.node.bus.BreakerCommand;
+import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.JudgeScore;
 import dev.airbag.node.bus.LocalCodec;
 import dev.airbag.node.bus.ProviderCall;
 import dev.airbag.node.bus.ProviderReply;
@@ -43,8 +45,10 @@ public final class AirbagNode {
     String node = Cluster.nodeId(vertx);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node)));
+      providers.add(vertx.deployVerticle(
+          new ProviderVerticle(d, config.router(), config.airbag().judge(), options.clock(), options.random(), node)));
     }
+    providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock())));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
         .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, options.clock(), options.host(), port, node),
@@ -70,6 +74,8 @@ public final class AirbagNode {
       bus.registerDefaultCodec(ProviderCall.class, new LocalCodec<>(ProviderCall.class));
       bus.registerDefaultCodec(ProviderReply.class, new LocalCodec<>(ProviderReply.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
+      bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));
+      bus.registerDefaultCodec(JudgeScore.class, new LocalCodec<>(JudgeScore.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }

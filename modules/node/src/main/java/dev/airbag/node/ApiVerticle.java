@@ -81,6 +81,9 @@ final class ApiVerticle extends VerticleBase {
     web.route("/admin/*").handler(this::requireAdminKey);
     web.get("/admin/breakers").handler(this::breakers);
     web.post("/admin/breakers/:deployment/:op").handler(this::breakerCommand);
+    web.get("/admin/judge").handler(ctx -> vertx.eventBus().<JsonObject>request(Addresses.JUDGE_STATS, null)
+        .onSuccess(m -> ctx.json(m.body().put("node", node)))
+        .onFailure(ctx::fail));
     web.route().last().handler(ctx -> error(ctx.response(), 404, "Unknown request URL: "
         + ctx.request().method() + " " + ctx.request().path(), "invalid_request_error", null, "unknown_url"));
     web.errorHandler(413, ctx -> error(ctx.response(), 413, "The request body is larger than the "

@@ -98,7 +98,7 @@ final class ChatRouter {
       Candidate candidate = candidates.get(index);
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(remaining / 1_000_000 + 1_000);
       vertx.eventBus().<ProviderReply>request(Addresses.provider(candidate.deployment().id()),
-              new ProviderCall(request, request.stream(), deadline), options)
+              new ProviderCall(request, request.stream(), deadline, false), options)
           .onComplete(ar -> {
             if (ar.failed()) {
               // The verticle itself did not answer: treat the deployment as unreachable.

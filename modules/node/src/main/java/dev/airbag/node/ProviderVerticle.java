@@ -10,11 +10,14 @@ import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
 import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.JudgeSettings;
 import dev.airbag.core.config.RouterSettings;
 import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
+import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.JudgeScore;
 import dev.airbag.node.bus.ProviderCall;
 import dev.airbag.node.bus.ProviderReply;
 import dev.airbag.providers.ProviderClient;
@@ -26,6 +29,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -50,6 +54,8 @@ final class ProviderVerticle extends VerticleBase {
 
   private final Deployment deployment;
   private final RouterSettings router;
+  /** Judging is on when {@code airbag.judge.by} names judges; off, nothing is sampled. */
+  private final JudgeSettings judging;
   private final Clock clock;
   private final DoubleSupplier random;
   private final String node;
@@ -67,9 +73,11 @@ final class ProviderVerticle extends VerticleBase {
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
 
-  ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node) {
+  ProviderVerticle(Deployment deployment, RouterSettings router, JudgeSettings judging, Clock clock,
+      DoubleSupplier random, String node) {
     this.deployment = deployment;
     this.router = router;
+    this.judging = judging;
     this.clock = clock;
     this.random = random;
     this.node = node;
@@ -88,6 +96,8 @@ final class ProviderVerticle extends VerticleBase {
     MessageConsumer<JsonObject> decisions =
         vertx.eventBus().consumer(Addresses.breaker(deployment.id()), m -> adopt(BreakerJson.fromDecision(m.body())));
     MessageConsumer<JsonObject> deltas = vertx.eventBus().consumer(Addresses.metrics(deployment.id()), this::merge);
+    MessageConsumer<JudgeScore> scores = vertx.eventBus().localConsumer(Addresses.judgeScore(deployment.id()),
+        m -> count(breaker.recordJudgeScore(m.body().score())));
     vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
     // Start from the cluster's current decision, not from CLOSED.
     Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
@@ -98,7 +108,8 @@ final class ProviderVerticle extends VerticleBase {
           }
           return null;
         });
-    return Future.all(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(), joined);
+    return Future.all(List.of(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(),
+        scores.completion(), joined));
   }
 
   /**
@@ -252,8 +263,10 @@ final class ProviderVerticle extends VerticleBase {
       long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
       if (ar.succeeded()) {
         // A stream counts as answered at its first token: the caller is committed to it from there.
+        boolean recovering = permit == Permit.PROBE || breaker.state() == BreakerState.HALF_OPEN;
         count(breaker.record(permit, Outcome.SUCCESS, latencyMillis));
         message.reply(ar.result());
+        ar.result().response().ifPresent(r -> maybeJudge(call, r.content(), recovering));
         return;
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
@@ -267,6 +280,17 @@ final class ProviderVerticle extends VerticleBase {
       }
       vertx.setTimer(Math.max(1, wait), t -> attempt(message, attempt + 1, Permit.CALL));
     });
+  }
+
+  /**
+   * Hands a sample of answers to this node's judge, after the reply is on its way: every answer while
+   * recovering (the probe and the ramp), else {@code sample_rate} of them. Never a judge's own answers.
+   */
+  private void maybeJudge(ProviderCall call, String answer, boolean recovering) {
+    if (judging.by().isEmpty() || call.judging() || !(recovering || random.getAsDouble() < judging.sampleRate())) {
+      return;
+    }
+    vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), call.request().lastUserText(), answer));
   }
 
   /** How long to wait before retrying in place, or -1 to move on now. */

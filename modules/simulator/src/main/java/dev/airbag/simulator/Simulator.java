@@ -155,7 +155,7 @@ public final class Simulator {
       fires = f.mode() != Fault.Mode.HEALTHY && random.nextDouble() < f.fraction();
     }
     if (!fires) {
-      answer(ctx, format, sim, Answer.healthy(sim.question()), -1);
+      answer(ctx, format, sim, healthy(sim), -1);
       return;
     }
     faultsServed.incrementAndGet();
@@ -167,17 +167,17 @@ public final class Simulator {
         error(ctx, format, WireFormat.ErrorKind.RATE_LIMIT, "Rate limit reached for requests", 0);
       }
       case HANG -> { } // accept the request and never answer
-      case SLOW -> vertx.setTimer(Math.max(1, f.delayMillis()), t -> answer(ctx, format, sim, Answer.healthy(sim.question()), -1));
+      case SLOW -> vertx.setTimer(Math.max(1, f.delayMillis()), t -> answer(ctx, format, sim, healthy(sim), -1));
       case RESET -> request.connection().close();
       case BAD_KEY -> error(ctx, format, WireFormat.ErrorKind.AUTH, "invalid x-api-key", 0);
       case CONTEXT_LIMIT -> {
         if (sim.promptTokens() > f.limitTokens()) {
           error(ctx, format, WireFormat.ErrorKind.CONTEXT, contextMessage(format, sim.promptTokens(), f.limitTokens()), 0);
         } else {
-          answer(ctx, format, sim, Answer.healthy(sim.question()), -1);
+          answer(ctx, format, sim, healthy(sim), -1);
         }
       }
-      case STREAM_CUT -> answer(ctx, format, sim, Answer.healthy(sim.question()), f.afterChunks());
+      case STREAM_CUT -> answer(ctx, format, sim, healthy(sim), f.afterChunks());
       case STUPID -> {
         Fault.Garbage kind;
         synchronized (random) {
@@ -185,8 +185,13 @@ public final class Simulator {
         }
         answer(ctx, format, sim, Answer.garbage(kind, sim.question()), -1);
       }
-      case HEALTHY -> answer(ctx, format, sim, Answer.healthy(sim.question()), -1);
+      case HEALTHY -> answer(ctx, format, sim, healthy(sim), -1);
     }
+  }
+
+  /** A healthy model answers the question; asked to grade, it grades. */
+  private static Answer healthy(SimRequest sim) {
+    return Answer.verdict(sim.prompt(), sim.question()).orElseGet(() -> Answer.healthy(sim.question()));
   }
 
   private static String contextMessage(WireFormat format, int tokens, int limit) {

@@ -157,12 +157,14 @@ public final class Breaker {
     return counted;
   }
 
-  /** Adds a judge's score in [0, 1] for one of this deployment's answers. */
-  public void recordJudgeScore(double score) {
-    judgeWindow.add(new WindowCounts(0, 0, 0, 1, score));
+  /** Adds a judge's score in [0, 1] for one of this deployment's answers; returns what it counted. */
+  public WindowCounts recordJudgeScore(double score) {
+    WindowCounts counted = new WindowCounts(0, 0, 0, 1, score);
+    judgeWindow.add(counted);
     if (state == BreakerState.CLOSED) {
       evaluate();
     }
+    return counted;
   }
 
   /** Counts another node observed, merged so this breaker decides on the cluster's windows. */

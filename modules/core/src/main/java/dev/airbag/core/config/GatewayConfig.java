@@ -28,6 +28,18 @@ public record GatewayConfig(
     return groups;
   }
 
+  /**
+   * Who judges a deployment's answers: the first deployment of the {@code airbag.judge.by} groups, in
+   * order, whose provider is not the judged one's. Empty when judging is off (no {@code by}).
+   */
+  public Optional<Deployment> judgeFor(Deployment judged) {
+    Map<String, List<Deployment>> groups = modelGroups();
+    return airbag.judge().by().stream()
+        .flatMap(g -> groups.getOrDefault(g, List.of()).stream())
+        .filter(j -> j.provider() != judged.provider())
+        .findFirst();
+  }
+
   public Optional<Deployment> deployment(String id) {
     return deployments.stream().filter(d -> d.id().equals(id)).findFirst();
   }

@@ -68,7 +68,16 @@ public final class LiteLlmConfigLoader {
     Set<String> groups = new java.util.LinkedHashSet<>();
     deployments.forEach(d -> groups.add(d.modelGroup()));
     validateGroupReferences(root, groups);
-    return new GatewayConfig(source, List.copyOf(deployments), router, airbag, List.copyOf(warnings));
+    GatewayConfig config = new GatewayConfig(source, List.copyOf(deployments), router, airbag, List.copyOf(warnings));
+    if (!airbag.judge().by().isEmpty()) {
+      for (Deployment d : deployments) {
+        if (config.judgeFor(d).isEmpty()) {
+          throw root.require("airbag").require("judge").require("by").error(d.id() + " (" + d.provider().prefix()
+              + ") would have no judge: a provider never judges itself, so list a model group of another provider");
+        }
+      }
+    }
+    return config;
   }
 
   private List<Deployment> deployments(
@@ -214,19 +223,20 @@ public final class LiteLlmConfigLoader {
   private AirbagSettings airbagSettings(Optional<YamlTree> section) {
     if (section.isEmpty()) {
       return new AirbagSettings(AirbagSettings.DEFAULT_HTTP_PORT, Optional.empty(), BreakerSettings.DEFAULTS,
-          new JudgeSettings(List.of(), JudgeSettings.DEFAULT_SAMPLE_RATE, JudgeSettings.DEFAULT_MAX_PER_MINUTE),
+          JudgeSettings.OFF,
           CannedSettings.DEFAULTS, Optional.empty(), AirbagSettings.DEFAULT_CALL_TIMEOUT,
           AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES);
     }
     YamlTree s = section.get();
     rejectUnknown(s, AIRBAG_KEYS);
     JudgeSettings judge = s.get("judge").map(j -> {
-      rejectUnknown(j, Set.of("by", "sample_rate", "max_per_minute"));
+      rejectUnknown(j, Set.of("by", "sample_rate", "max_per_minute", "queue_size"));
       return new JudgeSettings(
           j.get("by").map(YamlTree::stringList).orElse(List.of()),
           j.get("sample_rate").map(n -> n.number(0, 1)).orElse(JudgeSettings.DEFAULT_SAMPLE_RATE),
-          j.get("max_per_minute").map(n -> n.integer(0, 1_000_000)).orElse(JudgeSettings.DEFAULT_MAX_PER_MINUTE));
-    }).orElse(new JudgeSettings(List.of(), JudgeSettings.DEFAULT_SAMPLE_RATE, JudgeSettings.DEFAULT_MAX_PER_MINUTE));
+          j.get("max_per_minute").map(n -> n.integer(0, 1_000_000)).orElse(JudgeSettings.DEFAULT_MAX_PER_MINUTE),
+          j.get("queue_size").map(n -> n.integer(1, 1_000_000)).orElse(JudgeSettings.DEFAULT_QUEUE_SIZE));
+    }).orElse(JudgeSettings.OFF);
     CannedSettings canned = s.get("canned").map(c -> {
       rejectUnknown(c, Set.of("mode", "message"));
       CannedSettings.Mode mode = c.get("mode").map(m -> switch (m.string()) {

@@ -223,4 +223,34 @@ class LiteLlmConfigLoaderTest {
     assertThat(config.airbag().adminKey()).get().hasToString("[redacted]");
     assertThat(config.airbag().canned().mode()).isEqualTo(CannedSettings.Mode.ERROR);
   }
+
+  @Test
+  void eachDeploymentIsJudgedByTheFirstListedDeploymentOfAnotherProvider() {
+    GatewayConfig config = loader.parse("gw.yaml", """
+        model_list:
+          - {model_name: p, litellm_params: {model: anthropic/claude-sonnet-4-5}}
+          - {model_name: s, litellm_params: {model: openai/gpt-4.1}}
+          - {model_name: t, litellm_params: {model: gemini/gemini-2.5-pro}}
+        airbag:
+          judge: {by: [s, t]}
+        """);
+    assertThat(config.judgeFor(config.deployments().get(0))).get().extracting(Deployment::id).isEqualTo("s");
+    assertThat(config.judgeFor(config.deployments().get(1))).get().extracting(Deployment::id).isEqualTo("t");
+    assertThat(config.judgeFor(config.deployments().get(2))).get().extracting(Deployment::id).isEqualTo("s");
+  }
+
+  @Test
+  void aProviderJudgingItselfIsRejectedAtLoad() {
+    String yaml = """
+        model_list:
+          - {model_name: p, litellm_params: {model: anthropic/claude-sonnet-4-5}}
+          - {model_name: p2, litellm_params: {model: anthropic/claude-haiku-4-5}}
+          - {model_name: s, litellm_params: {model: openai/gpt-4.1}}
+        airbag:
+          judge:
+            by: [p2]
+        """;
+    assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
+        .hasMessageStartingWith("gw.yaml:7: airbag.judge.by: p (anthropic) would have no judge: a provider never judges itself");
+  }
 }

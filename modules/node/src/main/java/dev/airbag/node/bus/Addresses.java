@@ -6,7 +6,14 @@ public final class Addresses {
   /** Chat requests from event-bus clients: the OpenAI request JSON in, the response JSON back. */
   public static final String CHAT = "airbag.chat";
 
+  /** This node's judge: {@link JudgeSample}s in, sent without waiting. Local. */
+  public static final String JUDGE = "airbag.judge";
+
+  /** This node's judge's counters, for operators. Local. */
+  public static final String JUDGE_STATS = "airbag.judge.stats";
+
   private static final String PROVIDER_PREFIX = "airbag.provider.";
+  private static final String JUDGE_SCORE_PREFIX = "airbag.judge-score.";
   private static final String BREAKER_ADMIN_PREFIX = "airbag.breaker-admin.";
   private static final String BREAKER_PREFIX = "airbag.breaker.";
   private static final String METRICS_PREFIX = "airbag.metrics.";
@@ -32,6 +39,11 @@ public final class Addresses {
   /** Clustered: every node publishes its window deltas for a deployment here, every few hundred ms. */
   public static String metrics(String deploymentId) {
     return METRICS_PREFIX + deploymentId;
+  }
+
+  /** A deployment's verticle on this node takes judge scores for its breaker here. Local. */
+  public static String judgeScore(String deploymentId) {
+    return JUDGE_SCORE_PREFIX + deploymentId;
   }
 
   /** This node's breaker of one deployment, for operators: {@link BreakerCommand} in, snapshot out. Local. */

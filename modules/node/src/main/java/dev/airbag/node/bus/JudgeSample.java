@@ -1,0 +1,8 @@
+package dev.airbag.node.bus;
+
+/**
+ * One answer to be judged, sent by a deployment's verticle to this node's judge without waiting.
+ *
+ * @param question what the user asked (their last message)
+ */
+public record JudgeSample(String deployment, String question, String answer) {}

@@ -1,0 +1,4 @@
+package dev.airbag.node.bus;
+
+/** A judge's score in [0, 1] for one of a deployment's answers, sent to that deployment's verticle. */
+public record JudgeScore(double score) {}
