@@ -73,6 +73,16 @@ class JudgeNodeTest extends NodeTestBase {
       assertThat(r.headers().firstValue("x-airbag-tier")).hasValue("secondary");
       assertThat(Relevance.score(QUESTION, content(r))).isGreaterThan(0.9);
     }
+
+    // Healthy again: after the cooldown one probe goes out, and only its good score starts the ramp.
+    gw.primary.fault(Fault.HEALTHY);
+    gw.clock.advance(Duration.ofSeconds(300));
+    assertThat(ask().headers().firstValue("x-airbag-tier")).as("the probe").hasValue("primary");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonObject recovering = primaryBreaker();
+      assertThat(recovering.getString("state")).isEqualTo("HALF_OPEN");
+      assertThat(recovering.getDouble("ramp_fraction")).isEqualTo(0.1);
+    });
   }
 
   @Test

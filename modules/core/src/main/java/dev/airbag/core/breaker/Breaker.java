@@ -55,6 +55,8 @@ public final class Breaker {
   private int stepCalls;
   private long stepStarted;
   private long probeSince = -1;
+  /** After a quality trip a 200 is not enough: the probe's answer must also score well. */
+  private boolean probeAwaitsScore;
 
   /**
    * @param node this node's id in the cluster
@@ -136,10 +138,13 @@ public final class Breaker {
       }
       case HALF_OPEN -> {
         if (probing) {
-          probeSince = -1;
           if (failure) {
+            probeSince = -1;
             reopen();
+          } else if (reason == TripReason.QUALITY) {
+            probeAwaitsScore = true; // the probe slot stays taken until the judge has spoken (or its lease runs out)
           } else {
+            probeSince = -1;
             startStep(0);
             decided();
           }
@@ -157,12 +162,26 @@ public final class Breaker {
     return counted;
   }
 
-  /** Adds a judge's score in [0, 1] for one of this deployment's answers; returns what it counted. */
+  /**
+   * Adds a judge's score in [0, 1] for one of this deployment's answers; returns what it counted.
+   * Recovering from a quality trip, the probe's score decides the ramp, and a low score re-opens.
+   */
   public WindowCounts recordJudgeScore(double score) {
     WindowCounts counted = new WindowCounts(0, 0, 0, 1, score);
     judgeWindow.add(counted);
+    boolean good = score >= policy.settings().judgeThreshold();
     if (state == BreakerState.CLOSED) {
       evaluate();
+    } else if (state == BreakerState.HALF_OPEN && reason == TripReason.QUALITY && (probeAwaitsScore || rampStep >= 0)) {
+      boolean wasProbe = probeAwaitsScore;
+      probeAwaitsScore = false;
+      probeSince = -1;
+      if (!good) {
+        reopen();
+      } else if (wasProbe) {
+        startStep(0);
+        decided();
+      }
     }
     return counted;
   }
@@ -191,6 +210,7 @@ public final class Breaker {
     reopenings = remote.reopenings();
     openUntil = remote.openUntilMillis();
     probeSince = -1;
+    probeAwaitsScore = false;
     rampStep = -1;
     consecutiveFailures.clear();
     if (state == BreakerState.CLOSED) {
@@ -302,6 +322,7 @@ public final class Breaker {
     openUntil = clock.nowMillis() + durationMillis;
     rampStep = -1;
     probeSince = -1;
+    probeAwaitsScore = false;
     consecutiveFailures.clear();
     onTransition.accept(snapshot());
   }

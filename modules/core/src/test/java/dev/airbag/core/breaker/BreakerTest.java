@@ -308,4 +308,40 @@ class BreakerTest {
     assertThat(gated.acquire()).isEqualTo(Permit.PROBE);
     assertThat(asked).containsExactly(cycle);
   }
+
+  private void tripOnQuality() {
+    for (int i = 0; i < 5; i++) {
+      breaker.recordJudgeScore(0.1);
+    }
+    assertThat(breaker.snapshot().reason()).contains(TripReason.QUALITY);
+    clock.advance(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void afterAQualityTripTheProbeMustAlsoScoreWellBeforeTheRamp() {
+    tripOnQuality();
+    Permit probe = breaker.acquire();
+    breaker.record(probe, SUCCESS, 10);
+    assertThat(breaker.snapshot().rampFraction()).as("a 200 alone is not clean after a quality trip").isZero();
+    assertThat(breaker.acquire()).as("the probe's slot is held while its score is pending").isEqualTo(Permit.REJECT);
+
+    breaker.recordJudgeScore(0.9);
+    assertThat(breaker.snapshot().rampFraction()).isEqualTo(0.1);
+  }
+
+  @Test
+  void aBadlyScoredProbeOrRampAnswerReopensAfterAQualityTrip() {
+    tripOnQuality();
+    breaker.record(breaker.acquire(), SUCCESS, 10);
+    breaker.recordJudgeScore(0.2);
+    assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+    assertThat(openFor()).isEqualTo(Duration.ofSeconds(600));
+
+    clock.advance(openFor());
+    breaker.record(breaker.acquire(), SUCCESS, 10);
+    breaker.recordJudgeScore(0.95);
+    assertThat(breaker.snapshot().rampFraction()).isEqualTo(0.1);
+    breaker.recordJudgeScore(0.3); // a ramp answer judged bad
+    assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+  }
 }
