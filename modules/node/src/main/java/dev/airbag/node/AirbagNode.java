@@ -46,7 +46,8 @@ public final class AirbagNode {
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
       providers.add(vertx.deployVerticle(
-          new ProviderVerticle(d, config.router(), config.airbag().judge(), options.clock(), options.random(), node)));
+          new ProviderVerticle(d, config.router(), config.airbag().judge(), config.airbag().checks(), options.clock(),
+              options.random(), node)));
     }
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock())));
     int configured = options.httpPort().orElse(config.airbag().httpPort());

@@ -20,14 +20,15 @@ final class BreakerJson {
   /** The shared part of a snapshot: what another node needs to adopt it. */
   static JsonObject decision(BreakerSnapshot s) {
     return new JsonObject().put("deployment", s.deployment()).put("state", s.state().name())
-        .put("reason", s.reason().map(Enum::name).orElse(null)).put("epoch", s.epoch())
+        .put("reason", s.reason().map(Enum::name).orElse(null)).put("detail", s.detail().orElse(null)).put("epoch", s.epoch())
         .put("decided_by", s.decidedBy()).put("open_until", s.openUntilMillis())
         .put("ramp_fraction", s.rampFraction()).put("reopenings", s.reopenings());
   }
 
   static BreakerSnapshot fromDecision(JsonObject j) {
     return new BreakerSnapshot(j.getString("deployment"), BreakerState.valueOf(j.getString("state")),
-        Optional.ofNullable(j.getString("reason")).map(TripReason::valueOf), j.getLong("epoch"),
+        Optional.ofNullable(j.getString("reason")).map(TripReason::valueOf), Optional.ofNullable(j.getString("detail")),
+        j.getLong("epoch"),
         j.getString("decided_by"), j.getLong("open_until"), j.getDouble("ramp_fraction"),
         j.getInteger("reopenings"), WindowCounts.EMPTY, WindowCounts.EMPTY);
   }
@@ -57,6 +58,7 @@ final class BreakerJson {
         .put("model", deployment.model())
         .put("state", s.state().name())
         .put("reason", s.reason().map(TripReason::label).orElse(null))
+        .put("reason_detail", s.detail().orElse(null))
         .put("epoch", s.epoch())
         .put("open_until", s.openUntilMillis() == 0 ? null : Instant.ofEpochMilli(s.openUntilMillis()).toString())
         .put("ramp_fraction", s.rampFraction())

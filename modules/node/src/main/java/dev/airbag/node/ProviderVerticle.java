@@ -9,10 +9,12 @@ import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
+import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.JudgeSettings;
 import dev.airbag.core.config.RouterSettings;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.quality.AnswerCheck;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
@@ -31,6 +33,8 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
@@ -56,6 +60,7 @@ final class ProviderVerticle extends VerticleBase {
   private final RouterSettings router;
   /** Judging is on when {@code airbag.judge.by} names judges; off, nothing is sampled. */
   private final JudgeSettings judging;
+  private final Set<AnswerCheck> checks;
   private final Clock clock;
   private final DoubleSupplier random;
   private final String node;
@@ -73,11 +78,12 @@ final class ProviderVerticle extends VerticleBase {
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
 
-  ProviderVerticle(Deployment deployment, RouterSettings router, JudgeSettings judging, Clock clock,
-      DoubleSupplier random, String node) {
+  ProviderVerticle(Deployment deployment, RouterSettings router, JudgeSettings judging, Set<AnswerCheck> checks,
+      Clock clock, DoubleSupplier random, String node) {
     this.deployment = deployment;
     this.router = router;
     this.judging = judging;
+    this.checks = checks;
     this.clock = clock;
     this.random = random;
     this.node = node;
@@ -266,7 +272,7 @@ final class ProviderVerticle extends VerticleBase {
         boolean recovering = permit == Permit.PROBE || breaker.state() == BreakerState.HALF_OPEN;
         count(breaker.record(permit, Outcome.SUCCESS, latencyMillis));
         message.reply(ar.result());
-        ar.result().response().ifPresent(r -> maybeJudge(call, r.content(), recovering));
+        ar.result().response().ifPresent(r -> checkQuality(call, r, recovering));
         return;
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
@@ -283,14 +289,22 @@ final class ProviderVerticle extends VerticleBase {
   }
 
   /**
-   * Hands a sample of answers to this node's judge, after the reply is on its way: every answer while
-   * recovering (the probe and the ramp), else {@code sample_rate} of them. Never a judge's own answers.
+   * After the reply is on its way: the cheap checks on every answer (a failure is a 0 for the quality
+   * signal, named), else a sample for this node's judge: every answer while recovering (the probe and
+   * the ramp), {@code sample_rate} of them otherwise. A judge's own answers are neither.
    */
-  private void maybeJudge(ProviderCall call, String answer, boolean recovering) {
-    if (judging.by().isEmpty() || call.judging() || !(recovering || random.getAsDouble() < judging.sampleRate())) {
+  private void checkQuality(ProviderCall call, ChatResponse response, boolean recovering) {
+    if (call.judging()) {
       return;
     }
-    vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), call.request().lastUserText(), answer));
+    Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, call.request(), response);
+    if (failed.isPresent()) {
+      count(breaker.recordCheckFailure(failed.get().label()));
+      return;
+    }
+    if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
+      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), call.request().lastUserText(), response.content()));
+    }
   }
 
   /** How long to wait before retrying in place, or -1 to move on now. */

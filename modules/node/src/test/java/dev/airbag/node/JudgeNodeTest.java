@@ -88,7 +88,8 @@ class JudgeNodeTest extends NodeTestBase {
   @Test
   void aJudgeThatIsDownNeverTripsTheJudgedDeploymentAndIsCounted() throws Exception {
     gw.startNode(gw.yamlConfig(CONFIG.formatted(1000, 6000)));
-    gw.primary.fault(Fault.of(Fault.Mode.STUPID));
+    // Off-topic answers pass every cheap check: only a judge could catch them, and the judge is down.
+    gw.primary.fault(Fault.of(Fault.Mode.STUPID).withGarbage(java.util.List.of(Fault.Garbage.OFF_TOPIC)));
     gw.secondary.fault(Fault.error(503));
     for (int i = 0; i < 15; i++) {
       ask();
@@ -137,5 +138,42 @@ class JudgeNodeTest extends NodeTestBase {
       assertThat(stats.getLong("judged")).isEqualTo(3);
       assertThat(stats.getLong("dropped_budget")).isEqualTo(7);
     });
+  }
+
+  private static final String CHECKS_ONLY = """
+      model_list:
+        - model_name: primary
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
+        - model_name: secondary
+          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+      router_settings:
+        fallbacks: [{primary: [secondary]}]
+      airbag:
+        breaker: {min_judged: 5}
+        checks: {empty: %s}
+      """;
+
+  @Test
+  void emptyAnswersFailTheCheapCheckAndTheQualityTripIsNamedAfterIt() throws Exception {
+    gw.startNode(gw.yamlConfig(CHECKS_ONLY.formatted("true")));
+    gw.primary.fault(Fault.of(Fault.Mode.STUPID).withGarbage(java.util.List.of(Fault.Garbage.EMPTY)));
+    for (int i = 0; i < 5; i++) {
+      ask();
+    }
+    JsonObject breaker = primaryBreaker();
+    assertThat(breaker.getString("state")).isEqualTo("OPEN");
+    assertThat(breaker.getString("reason")).isEqualTo("quality");
+    assertThat(breaker.getString("reason_detail")).isEqualTo("empty");
+    assertThat(judgeStats().getLong("sampled")).as("no judge configured: the checks alone did it").isZero();
+  }
+
+  @Test
+  void aCheckTurnedOffDoesNotCount() throws Exception {
+    gw.startNode(gw.yamlConfig(CHECKS_ONLY.formatted("false")));
+    gw.primary.fault(Fault.of(Fault.Mode.STUPID).withGarbage(java.util.List.of(Fault.Garbage.EMPTY)));
+    for (int i = 0; i < 10; i++) {
+      ask();
+    }
+    assertThat(primaryBreaker().getString("state")).isEqualTo("CLOSED");
   }
 }

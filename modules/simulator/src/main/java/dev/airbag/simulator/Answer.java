@@ -55,7 +55,7 @@ record Answer(String text, String finish, int completionTokens) {
       case EMPTY -> of("", "stop");
       case TRUNCATED -> {
         String full = healthy(question).text();
-        yield of(full.substring(0, Math.min(full.length(), 14)), "stop");
+        yield of(full.substring(0, Math.min(full.length(), 14)), "length"); // cut off by a length limit
       }
       case WRONG_LANGUAGE -> of(WRONG_LANGUAGE, "stop");
     };

@@ -45,6 +45,9 @@ public final class Breaker {
 
   private BreakerState state = BreakerState.CLOSED;
   private TripReason reason;
+  private String detail;
+  /** Failed answer checks since the breaker last closed, by name: what a quality trip is named after. */
+  private final Map<String, Integer> checkFailures = new java.util.HashMap<>();
   private long epoch;
   private String decidedBy;
   private long openUntil;
@@ -207,6 +210,7 @@ public final class Breaker {
     }
     state = remote.state();
     reason = remote.reason().orElse(null);
+    detail = remote.detail().orElse(null);
     reopenings = remote.reopenings();
     openUntil = remote.openUntilMillis();
     probeSince = -1;
@@ -227,6 +231,12 @@ public final class Breaker {
     return true;
   }
 
+  /** An answer failed a cheap check: as sure a verdict as a judge's 0, and remembered by name. */
+  public WindowCounts recordCheckFailure(String check) {
+    checkFailures.merge(check, 1, Integer::sum);
+    return recordJudgeScore(0.0);
+  }
+
   /** An operator or a drill opens the breaker for a set time, whatever its state. */
   public void forceOpen(TripReason why, Duration duration) {
     open(why, duration.toMillis());
@@ -245,7 +255,7 @@ public final class Breaker {
       case OPEN -> 0.0;
       case HALF_OPEN -> rampStep < 0 ? 0.0 : policy.rampSteps().get(rampStep);
     };
-    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), epoch, decidedBy,
+    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), Optional.ofNullable(detail), epoch, decidedBy,
         state == BreakerState.OPEN ? openUntil : 0, fraction, reopenings, window.total(), judgeWindow.total());
   }
 
@@ -277,7 +287,9 @@ public final class Breaker {
     } else {
       WindowCounts j = judgeWindow.total();
       if (j.judged() >= s.minJudged() && j.judgeMean() < s.judgeThreshold()) {
-        open(TripReason.QUALITY, jittered(s.cooldown().toMillis()));
+        String named = checkFailures.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+            .filter(check -> checkFailures.get(check) * 2 >= j.judged()).orElse("judge");
+        open(TripReason.QUALITY, jittered(s.cooldown().toMillis()), named);
       }
     }
   }
@@ -308,7 +320,7 @@ public final class Breaker {
     long base = reason == TripReason.CONSECUTIVE_FAILURES
         ? policy.consecutiveCooldown().toMillis() : policy.settings().cooldown().toMillis();
     long factor = Math.min(1L << Math.min(reopenings, 30), policy.maxBackoffFactor());
-    open(reason == null ? TripReason.MANUAL : reason, jittered(base * factor));
+    open(reason == null ? TripReason.MANUAL : reason, jittered(base * factor), detail);
   }
 
   private long jittered(long millis) {
@@ -317,8 +329,13 @@ public final class Breaker {
   }
 
   private void open(TripReason why, long durationMillis) {
+    open(why, durationMillis, null);
+  }
+
+  private void open(TripReason why, long durationMillis, String named) {
     transition(BreakerState.OPEN);
     reason = why;
+    detail = named;
     openUntil = clock.nowMillis() + durationMillis;
     rampStep = -1;
     probeSince = -1;
@@ -330,6 +347,8 @@ public final class Breaker {
   private void close() {
     transition(BreakerState.CLOSED);
     reason = null;
+    detail = null;
+    checkFailures.clear();
     reopenings = 0;
     rampStep = -1;
     window.clear();

@@ -1,7 +1,9 @@
 package dev.airbag.core.config;
 
 import java.time.Duration;
+import dev.airbag.core.quality.AnswerCheck;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Airbag's own settings, all under the top-level key {@code airbag:}; every one has a default.
@@ -10,6 +12,7 @@ import java.util.Optional;
  *     {@code router_settings} (LiteLLM waits 600 s; a failover gateway should not)
  * @param requestTimeout the whole request's deadline across every tier and retry
  * @param maxRequestBytes larger request bodies are refused with 413
+ * @param checks the cheap answer checks that run on every answer ({@code airbag.checks}, all on by default)
  */
 public record AirbagSettings(
     int httpPort,
@@ -20,7 +23,8 @@ public record AirbagSettings(
     Optional<String> drillSchedule,
     Duration callTimeout,
     Duration requestTimeout,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    Set<AnswerCheck> checks) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);

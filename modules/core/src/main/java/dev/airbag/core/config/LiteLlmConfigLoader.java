@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.airbag.core.quality.AnswerCheck;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class LiteLlmConfigLoader {
   private static final Set<String> PARAMS_USED = Set.of("model", "api_key", "api_base", "timeout");
   private static final Set<String> AIRBAG_KEYS = Set.of(
       "http_port", "admin_key", "breaker", "judge", "canned", "drills", "call_timeout",
-      "request_timeout", "max_request_bytes");
+      "request_timeout", "max_request_bytes", "checks");
   private static final Set<String> BREAKER_KEYS = Set.of(
       "error_rate_threshold", "min_calls", "window", "slow_call_threshold", "slow_call_rate_threshold",
       "judge_threshold", "min_judged", "judge_window", "cooldown");
@@ -225,7 +227,7 @@ public final class LiteLlmConfigLoader {
       return new AirbagSettings(AirbagSettings.DEFAULT_HTTP_PORT, Optional.empty(), BreakerSettings.DEFAULTS,
           JudgeSettings.OFF,
           CannedSettings.DEFAULTS, Optional.empty(), AirbagSettings.DEFAULT_CALL_TIMEOUT,
-          AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES);
+          AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES, EnumSet.allOf(AnswerCheck.class));
     }
     YamlTree s = section.get();
     rejectUnknown(s, AIRBAG_KEYS);
@@ -264,7 +266,22 @@ public final class LiteLlmConfigLoader {
         s.get("call_timeout").map(YamlTree::duration).orElse(AirbagSettings.DEFAULT_CALL_TIMEOUT),
         s.get("request_timeout").map(YamlTree::duration).orElse(AirbagSettings.DEFAULT_REQUEST_TIMEOUT),
         s.get("max_request_bytes").map(n -> n.integer(1024, Integer.MAX_VALUE))
-            .orElse(AirbagSettings.DEFAULT_MAX_REQUEST_BYTES));
+            .orElse(AirbagSettings.DEFAULT_MAX_REQUEST_BYTES),
+        checks(s.get("checks")));
+  }
+
+  /** {@code airbag.checks: {empty: true, truncated: true, repetition: true, language: true}}; each on unless set false. */
+  private static Set<AnswerCheck> checks(Optional<YamlTree> section) {
+    Set<AnswerCheck> on = EnumSet.allOf(AnswerCheck.class);
+    section.ifPresent(c -> {
+      rejectUnknown(c, java.util.Arrays.stream(AnswerCheck.values()).map(AnswerCheck::label).collect(java.util.stream.Collectors.toSet()));
+      for (AnswerCheck check : AnswerCheck.values()) {
+        if (!c.get(check.label()).map(YamlTree::bool).orElse(true)) {
+          on.remove(check);
+        }
+      }
+    });
+    return Set.copyOf(on);
   }
 
   private static BreakerSettings breakerSettings(Optional<YamlTree> section, BreakerSettings base) {

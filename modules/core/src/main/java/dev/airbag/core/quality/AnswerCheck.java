@@ -1,0 +1,108 @@
+package dev.airbag.core.quality;
+
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.chat.FinishReason;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks that need no model, run on every answer: each names a way an HTTP 200 can still be garbage.
+ * A failed check is as sure a verdict as a judge's 0; a passed one proves nothing, so only failures
+ * count toward the quality signal.
+ */
+public enum AnswerCheck {
+  /** No text at all. */
+  EMPTY,
+  /** Cut off by the model's length limit when the caller set none. */
+  TRUNCATED,
+  /** A loop: one short phrase making up much of the answer. */
+  REPETITION,
+  /** Answered in another language than the question was asked in. */
+  LANGUAGE;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The first of the enabled checks this answer fails, if any. */
+  public static Optional<AnswerCheck> firstFailed(Set<AnswerCheck> enabled, ChatRequest request, ChatResponse response) {
+    for (AnswerCheck check : values()) {
+      if (enabled.contains(check) && check.fails(request, response)) {
+        return Optional.of(check);
+      }
+    }
+    return Optional.empty();
+  }
+
+  boolean fails(ChatRequest request, ChatResponse response) {
+    String text = response.content();
+    return switch (this) {
+      case EMPTY -> text.isBlank();
+      case TRUNCATED -> response.finishReason() == FinishReason.LENGTH && request.maxTokens().isEmpty();
+      case REPETITION -> repetitive(words(text));
+      case LANGUAGE -> otherLanguage(request.lastUserText(), text);
+    };
+  }
+
+  static final int LOOP_MIN_WORDS = 12;
+
+  /** A three-word phrase that recurs five times or more and covers at least 40% of the answer. */
+  static boolean repetitive(List<String> words) {
+    if (words.size() < LOOP_MIN_WORDS) {
+      return false;
+    }
+    Map<String, Integer> trigrams = new HashMap<>();
+    for (int i = 0; i + 3 <= words.size(); i++) {
+      trigrams.merge(String.join(" ", words.subList(i, i + 3)), 1, Integer::sum);
+    }
+    int top = trigrams.values().stream().max(Integer::compare).orElse(0);
+    return top >= 5 && top * 3.0 / words.size() >= 0.4;
+  }
+
+  /** Function words of a few languages: enough to tell which one a text of a dozen words is in. */
+  private static final Map<String, Set<String>> FUNCTION_WORDS = Map.of(
+      "en", Set.of("the", "and", "of", "to", "in", "is", "was", "for", "that", "with", "on", "are", "it", "as", "by", "from", "after", "a"),
+      "de", Set.of("der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "auf", "für", "den", "von", "zu", "im"),
+      "fr", Set.of("le", "la", "les", "et", "est", "des", "une", "un", "du", "pour", "dans", "que", "qui", "sur", "pas"),
+      "es", Set.of("el", "los", "las", "y", "es", "del", "una", "por", "para", "con", "que", "en", "se", "no", "al"),
+      "fi", Set.of("ja", "on", "ei", "se", "että", "joka", "mutta", "kuin", "tämä", "oli", "ovat", "myös", "sen", "niin", "lainkaan"),
+      "it", Set.of("il", "lo", "gli", "e", "è", "di", "che", "per", "non", "una", "sono", "della", "con", "nel", "anche"),
+      "pt", Set.of("o", "os", "as", "e", "é", "do", "da", "que", "não", "uma", "para", "com", "em", "dos", "mas"));
+
+  /** Both texts long enough to tell, each clearly in one language, and not the same one. */
+  static boolean otherLanguage(String question, String answer) {
+    Optional<String> asked = language(words(question));
+    Optional<String> answered = language(words(answer));
+    return asked.isPresent() && answered.isPresent() && !asked.get().equals(answered.get());
+  }
+
+  static Optional<String> language(List<String> words) {
+    if (words.size() < 8) {
+      return Optional.empty();
+    }
+    String best = null;
+    int bestHits = 0;
+    int secondHits = 0;
+    for (Map.Entry<String, Set<String>> lang : FUNCTION_WORDS.entrySet()) {
+      int hits = (int) words.stream().filter(lang.getValue()::contains).count();
+      if (hits > bestHits) {
+        secondHits = bestHits;
+        bestHits = hits;
+        best = lang.getKey();
+      } else if (hits > secondHits) {
+        secondHits = hits;
+      }
+    }
+    // Clearly one language: enough function words of it, and well ahead of the runner-up.
+    return bestHits >= 2 && bestHits >= 2 * secondHits ? Optional.of(best) : Optional.empty();
+  }
+
+  static List<String> words(String text) {
+    return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).toList();
+  }
+}

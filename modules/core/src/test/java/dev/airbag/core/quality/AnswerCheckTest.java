@@ -1,0 +1,66 @@
+package dev.airbag.core.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airbag.core.chat.ChatMessage;
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.chat.FinishReason;
+import dev.airbag.core.chat.Role;
+import dev.airbag.core.chat.Usage;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class AnswerCheckTest {
+
+  private static final String QUESTION = "The city council voted to extend the night bus service to the harbour district "
+      + "after a year of complaints from shift workers.";
+  private static final EnumSet<AnswerCheck> ALL = EnumSet.allOf(AnswerCheck.class);
+
+  private static ChatRequest request(OptionalInt maxTokens) {
+    return new ChatRequest("m", List.of(new ChatMessage(Role.USER, QUESTION)), maxTokens, OptionalDouble.empty(),
+        OptionalDouble.empty(), List.of(), false, Optional.empty());
+  }
+
+  private static Optional<AnswerCheck> check(String answer, FinishReason finish) {
+    return AnswerCheck.firstFailed(ALL, request(OptionalInt.empty()),
+        new ChatResponse("id", "m", answer, finish, new Usage(1, 1)));
+  }
+
+  @Test
+  void aGoodAnswerPassesEveryCheck() {
+    assertThat(check("The council extended the night bus to the harbour district, as shift workers had asked for a year.",
+        FinishReason.STOP)).isEmpty();
+  }
+
+  @Test
+  void eachFailureIsNamed() {
+    assertThat(check("  ", FinishReason.STOP)).contains(AnswerCheck.EMPTY);
+    assertThat(check("The council extended the night", FinishReason.LENGTH)).contains(AnswerCheck.TRUNCATED);
+    assertThat(check("the bus the bus the bus the bus the bus the bus the bus the bus", FinishReason.STOP))
+        .contains(AnswerCheck.REPETITION);
+    assertThat(check("Tämä on lyhyt vastaus, joka ei liity kysymykseen lainkaan, mutta kuulostaa silti sujuvalta ja varmalta.",
+        FinishReason.STOP)).contains(AnswerCheck.LANGUAGE);
+  }
+
+  @Test
+  void aLengthStopTheCallerAskedForIsNoTruncation() {
+    ChatResponse cut = new ChatResponse("id", "m", "The council extended the night", FinishReason.LENGTH, new Usage(1, 1));
+    assertThat(AnswerCheck.firstFailed(ALL, request(OptionalInt.of(8)), cut)).isEmpty();
+  }
+
+  @Test
+  void disabledChecksDoNotRun() {
+    assertThat(AnswerCheck.firstFailed(EnumSet.noneOf(AnswerCheck.class), request(OptionalInt.empty()),
+        new ChatResponse("id", "m", "", FinishReason.STOP, new Usage(1, 0)))).isEmpty();
+  }
+
+  @Test
+  void shortTextsAreNotJudgedForLanguage() {
+    assertThat(AnswerCheck.otherLanguage(QUESTION, "Oui, merci.")).isFalse();
+  }
+}
