@@ -6,6 +6,7 @@ import dev.airbag.core.routing.TierPlan;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.StreamAnswered;
 import dev.airbag.node.bus.LocalCodec;
 import dev.airbag.node.bus.ProviderCall;
 import dev.airbag.node.bus.ProviderReply;
@@ -77,6 +78,7 @@ public final class AirbagNode {
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
       bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));
       bus.registerDefaultCodec(JudgeScore.class, new LocalCodec<>(JudgeScore.class));
+      bus.registerDefaultCodec(StreamAnswered.class, new LocalCodec<>(StreamAnswered.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }

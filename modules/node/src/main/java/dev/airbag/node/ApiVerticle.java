@@ -14,6 +14,7 @@ import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
+import dev.airbag.node.bus.StreamAnswered;
 import dev.airbag.providers.ChatStream;
 import dev.airbag.providers.InvalidRequest;
 import dev.airbag.providers.OpenAiJson;
@@ -223,7 +224,7 @@ final class ApiVerticle extends VerticleBase {
     if (answer instanceof RoutedAnswer.Served served) {
       response.putHeader(TIER_HEADER, served.tier()).putHeader(DEPLOYMENT_HEADER, served.deployment());
       if (served.stream() != null) {
-        stream(response, served.stream(), "chatcmpl-" + java.util.UUID.randomUUID(), served.model(), created, parsed.includeUsage);
+        stream(response, served, parsed, created);
       } else {
         response.putHeader("content-type", "application/json")
             .end(OpenAiJson.completion(served.response(), served.model(), created).encode());
@@ -260,18 +261,28 @@ final class ApiVerticle extends VerticleBase {
     return OpenAiJson.completion(canned, CANNED_MODEL, created).put("system_fingerprint", CANNED_MODEL);
   }
 
-  /** Re-emits a provider's stream as OpenAI chunks; a break mid-stream ends with an error event, no [DONE]. */
-  private void stream(HttpServerResponse response, ChatStream stream, String id, String model, long created, boolean includeUsage) {
+  /**
+   * Re-emits a provider's stream as OpenAI chunks; a break mid-stream ends with an error event, no
+   * [DONE]. A stream that ends cleanly goes back, assembled, to its deployment's verticle for the
+   * answer checks and the judge.
+   */
+  private void stream(HttpServerResponse response, RoutedAnswer.Served served, Parsed parsed, long created) {
+    String id = "chatcmpl-" + java.util.UUID.randomUUID();
+    ChatStream stream = served.stream();
     response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
     response.closeHandler(v -> stream.cancel());
     AtomicReference<Usage> usage = new AtomicReference<>();
+    AtomicReference<FinishReason> finish = new AtomicReference<>(FinishReason.STOP);
+    StringBuilder text = new StringBuilder();
     boolean[] first = {true};
     stream.subscribe(context, chunk -> {
       chunk.usage().ifPresent(usage::set);
+      chunk.finishReason().ifPresent(finish::set);
+      text.append(chunk.text());
       if (chunk.text().isEmpty() && chunk.finishReason().isEmpty()) {
         return;
       }
-      response.write(sse(OpenAiJson.chunk(id, model, created, chunk, first[0])));
+      response.write(sse(OpenAiJson.chunk(id, served.model(), created, chunk, first[0])));
       first[0] = false;
     }, end -> {
       if (end.failed()) {
@@ -279,10 +290,12 @@ final class ApiVerticle extends VerticleBase {
         response.end(sse(OpenAiJson.error("The provider's stream broke off: " + message, "server_error", null, "stream_interrupted")));
         return;
       }
-      if (includeUsage && usage.get() != null) {
-        response.write(sse(OpenAiJson.usageChunk(id, model, created, usage.get())));
+      if (parsed.includeUsage && usage.get() != null) {
+        response.write(sse(OpenAiJson.usageChunk(id, served.model(), created, usage.get())));
       }
       response.end("data: [DONE]\n\n");
+      vertx.eventBus().send(Addresses.streamAnswered(served.deployment()), new StreamAnswered(parsed.request,
+          new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get())));
     });
   }
 

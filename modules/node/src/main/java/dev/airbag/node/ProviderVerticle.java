@@ -20,6 +20,7 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.StreamAnswered;
 import dev.airbag.node.bus.ProviderCall;
 import dev.airbag.node.bus.ProviderReply;
 import dev.airbag.providers.ProviderClient;
@@ -104,6 +105,9 @@ final class ProviderVerticle extends VerticleBase {
     MessageConsumer<JsonObject> deltas = vertx.eventBus().consumer(Addresses.metrics(deployment.id()), this::merge);
     MessageConsumer<JudgeScore> scores = vertx.eventBus().localConsumer(Addresses.judgeScore(deployment.id()),
         m -> count(breaker.recordJudgeScore(m.body().score())));
+    MessageConsumer<StreamAnswered> streams = vertx.eventBus().localConsumer(Addresses.streamAnswered(deployment.id()),
+        m -> checkQuality(new ProviderCall(m.body().request(), true, 0, false), m.body().response(),
+            breaker.state() == BreakerState.HALF_OPEN));
     vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
     // Start from the cluster's current decision, not from CLOSED.
     Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
@@ -115,7 +119,7 @@ final class ProviderVerticle extends VerticleBase {
           return null;
         });
     return Future.all(List.of(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(),
-        scores.completion(), joined));
+        scores.completion(), streams.completion(), joined));
   }
 
   /**

@@ -176,4 +176,18 @@ class JudgeNodeTest extends NodeTestBase {
     }
     assertThat(primaryBreaker().getString("state")).isEqualTo("CLOSED");
   }
+
+  @Test
+  void streamedAnswersAreCheckedAndJudgedToo() throws Exception {
+    gw.startNode(gw.yamlConfig(CONFIG.formatted(1000, 6000)));
+    gw.primary.fault(Fault.of(Fault.Mode.STUPID).withGarbage(java.util.List.of(Fault.Garbage.OFF_TOPIC)));
+    for (int i = 0; i < 10; i++) {
+      assertThat(gw.chat("primary", QUESTION, true).statusCode()).isEqualTo(200);
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonObject breaker = primaryBreaker();
+      assertThat(breaker.getString("state")).isEqualTo("OPEN");
+      assertThat(breaker.getString("reason_detail")).as("off-topic passes the cheap checks: the judge caught it").isEqualTo("judge");
+    });
+  }
 }

@@ -14,6 +14,7 @@ public final class Addresses {
 
   private static final String PROVIDER_PREFIX = "airbag.provider.";
   private static final String JUDGE_SCORE_PREFIX = "airbag.judge-score.";
+  private static final String STREAM_ANSWERED_PREFIX = "airbag.stream-answered.";
   private static final String BREAKER_ADMIN_PREFIX = "airbag.breaker-admin.";
   private static final String BREAKER_PREFIX = "airbag.breaker.";
   private static final String METRICS_PREFIX = "airbag.metrics.";
@@ -44,6 +45,11 @@ public final class Addresses {
   /** A deployment's verticle on this node takes judge scores for its breaker here. Local. */
   public static String judgeScore(String deploymentId) {
     return JUDGE_SCORE_PREFIX + deploymentId;
+  }
+
+  /** A deployment's verticle on this node takes the streams it started, once complete, here. Local. */
+  public static String streamAnswered(String deploymentId) {
+    return STREAM_ANSWERED_PREFIX + deploymentId;
   }
 
   /** This node's breaker of one deployment, for operators: {@link BreakerCommand} in, snapshot out. Local. */
