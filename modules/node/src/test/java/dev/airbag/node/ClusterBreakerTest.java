@@ -31,11 +31,14 @@ class ClusterBreakerTest {
           litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
         - model_name: secondary
           litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+        - model_name: tertiary
+          litellm_params: {model: gemini/gemini-2.5-pro, api_key: os.environ/GEMINI_API_KEY, api_base: os.environ/T_BASE}
       router_settings:
         fallbacks: [{primary: [secondary]}]
         allowed_fails: 1000
       airbag:
-        breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s}
+        breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s, min_judged: 9}
+        judge: {by: [secondary, tertiary], sample_rate: 1.0}
       """;
   private static final String CLUSTER = "airbag-test-" + UUID.randomUUID();
   private static final FakeClock CLOCK = new FakeClock();
@@ -173,6 +176,25 @@ class ClusterBreakerTest {
       assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     assertThat(sims.primary.requests()).as("one probe in the whole cluster").isEqualTo(1);
+  }
+
+  @Test
+  void judgeScoresFromEveryMemberAddUpToAQualityTripThatBenchesTheProviderEverywhere() throws Exception {
+    // Off-topic answers: 200, on time, passing every cheap check; only the judge sees they are garbage.
+    sims.primary.fault(Fault.of(Fault.Mode.STUPID).withGarbage(List.of(Fault.Garbage.OFF_TOPIC)));
+    for (AirbagNode n : nodes.subList(0, 3)) {
+      for (int i = 0; i < 3; i++) {
+        tier(n);
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (AirbagNode n : nodes) {
+        JsonObject b = primaryBreaker(n);
+        assertThat(b.getString("state")).as("9 judged answers across 3 members, 3 on each").isEqualTo("OPEN");
+        assertThat(b.getString("reason")).isEqualTo("quality");
+      }
+    });
+    assertThat(tier(nodes.get(1))).isEqualTo("secondary");
   }
 
   @Test
