@@ -47,7 +47,10 @@ public final class Cluster {
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
   }
 
-  /** This member's id in the cluster, or a fresh one for a standalone Vert.x. */
+  /**
+   * This member's id in the cluster, or a fresh one for a standalone Vert.x. Vert.x 5 exposes the
+   * cluster manager only through its internal API; this is the one place Airbag touches it.
+   */
   public static String nodeId(Vertx vertx) {
     if (vertx instanceof io.vertx.core.internal.VertxInternal internal && internal.clusterManager() != null) {
       return internal.clusterManager().getNodeId();

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -319,7 +318,7 @@ final class ProviderVerticle extends VerticleBase {
     }
     long wait = failure.retryAfterMillis().orElseGet(() -> {
       long backoff = BACKOFF_BASE_MILLIS << Math.min(attempt - 1, 5);
-      return backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1); // jitter
+      return backoff / 2 + (long) (random.getAsDouble() * (backoff / 2 + 1)); // jitter
     });
     long remaining = (call.deadlineNanos() - clock.nanoTime()) / 1_000_000;
     return wait > MAX_IN_PLACE_WAIT_MILLIS || wait >= remaining ? -1 : wait;
