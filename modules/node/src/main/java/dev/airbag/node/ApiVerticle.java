@@ -94,8 +94,9 @@ final class ApiVerticle extends VerticleBase {
       LOG.log(Level.SEVERE, "unexpected failure serving " + ctx.request().path(), ctx.failure());
       error(ctx.response(), 500, "The gateway failed unexpectedly.", "server_error", null, null);
     });
-    vertx.eventBus().<Object>consumer(Addresses.CHAT, this::busChat);
-    return vertx.createHttpServer().requestHandler(web).listen(port, host);
+    // Started means reachable both ways: the HTTP port bound and airbag.chat known to the cluster.
+    return Future.all(vertx.eventBus().<Object>consumer(Addresses.CHAT, this::busChat).completion(),
+        vertx.createHttpServer().requestHandler(web).listen(port, host));
   }
 
   /** With an admin key configured, admin calls must present it as a bearer token; without one they are open. */
