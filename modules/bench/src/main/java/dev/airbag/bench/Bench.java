@@ -2,7 +2,7 @@ package dev.airbag.bench;
 
 import java.util.Arrays;
 
-/** Entry point of the benchmarks jar: {@code propagation} or {@code judge-cost}. */
+/** Entry point of the benchmarks jar: {@code propagation}, {@code judge-cost} or {@code overhead}. */
 public final class Bench {
 
   private Bench() {}
@@ -13,8 +13,10 @@ public final class Bench {
     switch (what) {
       case "propagation" -> TripPropagation.main(rest);
       case "judge-cost" -> JudgeCost.main(rest);
+      case "overhead" -> Overhead.main(rest);
       default -> {
-        System.err.println("usage: bench propagation [iterations] [out-dir] | judge-cost [requests] [out-dir]");
+        System.err.println("usage: bench propagation [iterations] [out-dir] | judge-cost [requests] [out-dir]"
+            + " | overhead [req/s per path] [seconds] [out-dir]");
         System.exit(2);
       }
     }
