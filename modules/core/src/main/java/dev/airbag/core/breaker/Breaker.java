@@ -242,10 +242,15 @@ public final class Breaker {
     open(why, duration.toMillis());
   }
 
-  /** An operator closes the breaker at once, with fresh windows. */
+  /**
+   * An operator closes the breaker at once, with fresh windows. Even when this node already reads
+   * CLOSED it is a decision of its own, published, so nodes that tripped meanwhile follow it.
+   */
   public void forceClose() {
     if (state != BreakerState.CLOSED) {
       close();
+    } else {
+      decided();
     }
   }
 
