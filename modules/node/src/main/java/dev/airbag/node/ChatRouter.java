@@ -45,10 +45,6 @@ final class ChatRouter {
     this.requestTimeout = requestTimeout;
   }
 
-  TierPlan plan() {
-    return plan;
-  }
-
   /** One deployment of one tier, in the order it will be tried. */
   private record Candidate(Tier tier, Deployment deployment) {}
 

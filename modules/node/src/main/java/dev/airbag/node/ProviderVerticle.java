@@ -9,6 +9,7 @@ import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
+import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.JudgeSettings;
@@ -105,8 +106,7 @@ final class ProviderVerticle extends VerticleBase {
     MessageConsumer<JudgeScore> scores = vertx.eventBus().localConsumer(Addresses.judgeScore(deployment.id()),
         m -> count(breaker.recordJudgeScore(m.body().score())));
     MessageConsumer<StreamAnswered> streams = vertx.eventBus().localConsumer(Addresses.streamAnswered(deployment.id()),
-        m -> checkQuality(new ProviderCall(m.body().request(), true, 0, false), m.body().response(),
-            breaker.state() == BreakerState.HALF_OPEN));
+        m -> checkQuality(m.body().request(), m.body().response(), breaker.state() == BreakerState.HALF_OPEN));
     vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
     // Start from the cluster's current decision, not from CLOSED.
     Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
@@ -275,7 +275,9 @@ final class ProviderVerticle extends VerticleBase {
         boolean recovering = permit == Permit.PROBE || breaker.state() == BreakerState.HALF_OPEN;
         count(breaker.record(permit, Outcome.SUCCESS, latencyMillis));
         message.reply(ar.result());
-        ar.result().response().ifPresent(r -> checkQuality(call, r, recovering));
+        if (!call.judging()) { // a judge's own answers are neither checked nor judged
+          ar.result().response().ifPresent(r -> checkQuality(call.request(), r, recovering));
+        }
         return;
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
@@ -294,19 +296,16 @@ final class ProviderVerticle extends VerticleBase {
   /**
    * After the reply is on its way: the cheap checks on every answer (a failure is a 0 for the quality
    * signal, named), else a sample for this node's judge: every answer while recovering (the probe and
-   * the ramp), {@code sample_rate} of them otherwise. A judge's own answers are neither.
+   * the ramp), {@code sample_rate} of them otherwise.
    */
-  private void checkQuality(ProviderCall call, ChatResponse response, boolean recovering) {
-    if (call.judging()) {
-      return;
-    }
-    Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, call.request(), response);
+  private void checkQuality(ChatRequest request, ChatResponse response, boolean recovering) {
+    Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, request, response);
     if (failed.isPresent()) {
       count(breaker.recordCheckFailure(failed.get().label()));
       return;
     }
     if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
-      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), call.request().lastUserText(), response.content()));
+      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
     }
   }
 

@@ -57,10 +57,6 @@ public final class ProviderClient {
     };
   }
 
-  public Deployment deployment() {
-    return deployment;
-  }
-
   /** One non-streamed call; fails with a classified {@link ProviderException}. */
   public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis) {
     Call call = new Call(timeoutMillis);

@@ -101,10 +101,6 @@ public final class Simulator {
     return requests.get();
   }
 
-  public long faultsServed() {
-    return faultsServed.get();
-  }
-
   public Received lastReceived() {
     return lastReceived.get();
   }

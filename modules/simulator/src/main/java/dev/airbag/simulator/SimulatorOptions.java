@@ -21,8 +21,4 @@ public record SimulatorOptions(String host, int port, String apiKey, long seed, 
   public SimulatorOptions withApiKey(String key) {
     return new SimulatorOptions(host, port, key, seed, chunkDelayMillis);
   }
-
-  public SimulatorOptions withChunkDelay(long millis) {
-    return new SimulatorOptions(host, port, apiKey, seed, millis);
-  }
 }
