@@ -55,8 +55,12 @@ public final class Overhead {
       try (ServerSocket probe = new ServerSocket(0)) {
         port = probe.getLocalPort();
       }
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-          "-jar", airbagJar.toString(), "node", "--standalone", "--config", config.toString(), "--host", "127.0.0.1",
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+      String extra = System.getProperty("airbag.node.jvmArgs", "");
+      if (!extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-jar", airbagJar.toString(), "node", "--standalone", "--config", config.toString(), "--host", "127.0.0.1",
           "--http-port", String.valueOf(port)));
       node = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       awaitReady(port);
@@ -93,7 +97,10 @@ public final class Overhead {
       return report;
     } finally {
       if (node != null) {
-        node.destroyForcibly().waitFor();
+        node.destroy(); // SIGTERM first, so a flight recording is written
+        if (!node.waitFor(10, TimeUnit.SECONDS)) {
+          node.destroyForcibly().waitFor();
+        }
       }
       get(vertx.close());
     }

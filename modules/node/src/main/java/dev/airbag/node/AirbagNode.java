@@ -3,13 +3,13 @@ package dev.airbag.node;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.breaker.Permit;
+import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
+import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
-import dev.airbag.node.bus.StreamAnswered;
 import dev.airbag.node.bus.LocalCodec;
-import dev.airbag.node.bus.ProviderCall;
-import dev.airbag.node.bus.ProviderReply;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,16 +44,16 @@ public final class AirbagNode {
     registerCodecs(vertx.eventBus());
     TierPlan plan = new TierPlan(config);
     String node = Cluster.nodeId(vertx);
+    BreakerBoard board = new BreakerBoard(config.deployments());
+    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(
-          new ProviderVerticle(d, config.router(), config.airbag().judge(), config.airbag().checks(), options.clock(),
-              options.random(), node)));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board)));
     }
-    providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock())));
+    providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
-        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, options.clock(), options.host(), port, node),
+        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, lanes, options.host(), port, node),
                 new DeploymentOptions().setInstances(options.apiInstances()))
             .map(id -> new AirbagNode(port, node)));
   }
@@ -73,12 +73,12 @@ public final class AirbagNode {
 
   private static void registerCodecs(EventBus bus) {
     try {
-      bus.registerDefaultCodec(ProviderCall.class, new LocalCodec<>(ProviderCall.class));
-      bus.registerDefaultCodec(ProviderReply.class, new LocalCodec<>(ProviderReply.class));
+      bus.registerDefaultCodec(Permit.class, new LocalCodec<>(Permit.class));
+      bus.registerDefaultCodec(CallRecord.class, new LocalCodec<>(CallRecord.class));
+      bus.registerDefaultCodec(AnswerFlagged.class, new LocalCodec<>(AnswerFlagged.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
       bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));
       bus.registerDefaultCodec(JudgeScore.class, new LocalCodec<>(JudgeScore.class));
-      bus.registerDefaultCodec(StreamAnswered.class, new LocalCodec<>(StreamAnswered.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }

@@ -14,7 +14,6 @@ import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
-import dev.airbag.node.bus.StreamAnswered;
 import dev.airbag.providers.ChatStream;
 import dev.airbag.providers.InvalidRequest;
 import dev.airbag.providers.OpenAiJson;
@@ -33,6 +32,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -52,24 +52,28 @@ final class ApiVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final TierPlan plan;
+  private final ProviderLanes laneSource;
   private final Clock clock;
   private final String host;
   private final int port;
   private final String node;
+  private Map<String, ProviderLane> lanes;
   private ChatRouter router;
 
-  ApiVerticle(GatewayConfig config, TierPlan plan, Clock clock, String host, int port, String node) {
+  ApiVerticle(GatewayConfig config, TierPlan plan, ProviderLanes laneSource, String host, int port, String node) {
     this.node = node;
     this.config = config;
     this.plan = plan;
-    this.clock = clock;
+    this.laneSource = laneSource;
+    this.clock = laneSource.clock();
     this.host = host;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    router = new ChatRouter(vertx, plan, clock, config.airbag().requestTimeout());
+    lanes = laneSource.open(vertx);
+    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout());
     Router web = Router.router(vertx);
     web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
     web.post("/v1/chat/completions").handler(this::chat);
@@ -264,8 +268,8 @@ final class ApiVerticle extends VerticleBase {
 
   /**
    * Re-emits a provider's stream as OpenAI chunks; a break mid-stream ends with an error event, no
-   * [DONE]. A stream that ends cleanly goes back, assembled, to its deployment's verticle for the
-   * answer checks and the judge.
+   * [DONE]. A stream that ends cleanly goes back, assembled, to its deployment's lane for the answer
+   * checks and the judge.
    */
   private void stream(HttpServerResponse response, RoutedAnswer.Served served, Parsed parsed, long created) {
     String id = "chatcmpl-" + java.util.UUID.randomUUID();
@@ -295,8 +299,8 @@ final class ApiVerticle extends VerticleBase {
         response.write(sse(OpenAiJson.usageChunk(id, served.model(), created, usage.get())));
       }
       response.end("data: [DONE]\n\n");
-      vertx.eventBus().send(Addresses.streamAnswered(served.deployment()), new StreamAnswered(parsed.request,
-          new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get())));
+      lanes.get(served.deployment()).streamEnded(parsed.request,
+          new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get()));
     });
   }
 

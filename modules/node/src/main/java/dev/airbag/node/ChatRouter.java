@@ -6,21 +6,15 @@ import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.routing.Tier;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
-import dev.airbag.node.bus.Addresses;
-import dev.airbag.node.bus.ProviderCall;
-import dev.airbag.node.bus.ProviderReply;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Walks a request down its tier chain: each tier's deployments in turn (rotating the first, to spread
@@ -30,16 +24,14 @@ import java.util.logging.Logger;
  */
 final class ChatRouter {
 
-  private static final Logger LOG = Logger.getLogger(ChatRouter.class.getName());
-
-  private final Vertx vertx;
+  private final Map<String, ProviderLane> lanes;
   private final TierPlan plan;
   private final Clock clock;
   private final Duration requestTimeout;
   private int rotation;
 
-  ChatRouter(Vertx vertx, TierPlan plan, Clock clock, Duration requestTimeout) {
-    this.vertx = vertx;
+  ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout) {
+    this.lanes = lanes;
     this.plan = plan;
     this.clock = clock;
     this.requestTimeout = requestTimeout;
@@ -86,25 +78,13 @@ final class ChatRouter {
     }
 
     void next(List<Candidate> candidates, int index) {
-      long remaining = deadline - clock.nanoTime();
-      if (index >= candidates.size() || remaining <= 0) {
+      if (index >= candidates.size() || deadline - clock.nanoTime() <= 0) {
         exhausted();
         return;
       }
       Candidate candidate = candidates.get(index);
-      DeliveryOptions options = new DeliveryOptions().setSendTimeout(remaining / 1_000_000 + 1_000);
-      vertx.eventBus().<ProviderReply>request(Addresses.provider(candidate.deployment().id()),
-              new ProviderCall(request, request.stream(), deadline, false), options)
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              // The verticle itself did not answer: treat the deployment as unreachable.
-              LOG.log(Level.WARNING, "no reply from " + candidate.deployment().id() + ": " + ar.cause().getMessage());
-              lastFailure = Optional.of(new ProviderException(Outcome.CONNECT_FAILURE, "no reply from the provider verticle"));
-              next(candidates, index + 1);
-              return;
-            }
-            onReply(candidates, index, candidate, ar.result().body());
-          });
+      lanes.get(candidate.deployment().id()).call(request, deadline, false)
+          .onSuccess(reply -> onReply(candidates, index, candidate, reply));
     }
 
     void onReply(List<Candidate> candidates, int index, Candidate candidate, ProviderReply reply) {

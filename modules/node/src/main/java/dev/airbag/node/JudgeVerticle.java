@@ -11,17 +11,14 @@ import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
-import dev.airbag.node.bus.ProviderCall;
-import dev.airbag.node.bus.ProviderReply;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -44,6 +41,8 @@ final class JudgeVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final JudgeSettings settings;
   private final Clock clock;
+  private final ProviderLanes laneSource;
+  private Map<String, ProviderLane> lanes;
   private final ArrayDeque<JudgeSample> queue = new ArrayDeque<>();
   private int inFlight;
   private double budget;
@@ -55,14 +54,16 @@ final class JudgeVerticle extends VerticleBase {
   private long unparseable;
   private long judgeFailed;
 
-  JudgeVerticle(GatewayConfig config, Clock clock) {
+  JudgeVerticle(GatewayConfig config, Clock clock, ProviderLanes laneSource) {
     this.config = config;
     this.settings = config.airbag().judge();
     this.clock = clock;
+    this.laneSource = laneSource;
   }
 
   @Override
   public Future<?> start() {
+    lanes = laneSource.open(vertx);
     budget = settings.maxPerMinute();
     budgetCheckedAt = clock.nowMillis();
     return Future.all(
@@ -123,10 +124,7 @@ final class JudgeVerticle extends VerticleBase {
         new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
         OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
     long deadline = clock.nanoTime() + JUDGE_DEADLINE.toNanos();
-    return vertx.eventBus().<ProviderReply>request(Addresses.provider(judge.id()),
-            new ProviderCall(rubric, false, deadline, true),
-            new DeliveryOptions().setSendTimeout(JUDGE_DEADLINE.toMillis() + 1_000))
-        .map(Message::body)
+    return lanes.get(judge.id()).call(rubric, deadline, true)
         .map(reply -> {
           if (reply.outcome() != Outcome.SUCCESS) {
             judgeFailed++;

@@ -9,25 +9,17 @@ import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
-import dev.airbag.core.chat.ChatRequest;
-import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
-import dev.airbag.core.config.JudgeSettings;
 import dev.airbag.core.config.RouterSettings;
-import dev.airbag.core.outcome.Outcome;
-import dev.airbag.core.quality.AnswerCheck;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
-import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeScore;
-import dev.airbag.node.bus.StreamAnswered;
-import dev.airbag.node.bus.ProviderCall;
-import dev.airbag.node.bus.ProviderReply;
-import dev.airbag.providers.ProviderClient;
-import dev.airbag.providers.ProviderException;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -35,37 +27,30 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns one deployment on this node: its HTTP client, its breaker, its retries. Everything about the
- * deployment is touched only here, on this verticle's context; the router talks to it by message on
- * {@link Addresses#provider}, registered as a local consumer so a call never leaves the node. Across
- * the cluster, it publishes its breaker's decisions at once and its window deltas every
+ * Owns one deployment's breaker on this node. The calls themselves are made by each event loop's
+ * {@link ProviderLane}, which reads the breaker's published {@link BreakerView}, asks here for a
+ * permit when the view does not settle it (on {@link Addresses#provider}, a local consumer), and sends
+ * every call's outcome here to be recorded. The breaker is touched only on this verticle's context.
+ * Across the cluster, it publishes its breaker's decisions at once and its window deltas every
  * {@value #PUBLISH_EVERY_MILLIS} ms, and takes in every other node's.
  */
 final class ProviderVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(ProviderVerticle.class.getName());
-  /** A 429 whose retry-after is longer than this is not waited for in place: the next tier is faster. */
-  static final long MAX_IN_PLACE_WAIT_MILLIS = 1_000;
-  static final long BACKOFF_BASE_MILLIS = 25;
   /** How often this node's window deltas go to the other nodes. */
   static final long PUBLISH_EVERY_MILLIS = 250;
 
   private final Deployment deployment;
   private final RouterSettings router;
-  /** Judging is on when {@code airbag.judge.by} names judges; off, nothing is sampled. */
-  private final JudgeSettings judging;
-  private final Set<AnswerCheck> checks;
   private final Clock clock;
   private final DoubleSupplier random;
   private final String node;
-  private ProviderClient client;
+  private final BreakerBoard board;
   private Breaker breaker;
   /** What this node counted since it last published, and when the first of it happened. */
   private WindowCounts unpublished = WindowCounts.EMPTY;
@@ -79,34 +64,51 @@ final class ProviderVerticle extends VerticleBase {
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
 
-  ProviderVerticle(Deployment deployment, RouterSettings router, JudgeSettings judging, Set<AnswerCheck> checks,
-      Clock clock, DoubleSupplier random, String node) {
+  ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
+      BreakerBoard board) {
     this.deployment = deployment;
     this.router = router;
-    this.judging = judging;
-    this.checks = checks;
     this.clock = clock;
     this.random = random;
     this.node = node;
+    this.board = board;
   }
 
   @Override
   public Future<?> start() {
-    client = new ProviderClient(vertx, ProviderClient.newHttpClient(vertx), deployment);
     BreakerPolicy policy = BreakerPolicy.of(deployment.breaker(), router, deployment.timeout());
     ProbeGate gate = vertx.isClustered() ? cycle -> mayProbe(cycle, policy) : ProbeGate.ALONE;
     breaker = new Breaker(deployment.id(), node, policy, clock, random, gate, this::decided);
-    MessageConsumer<ProviderCall> calls =
-        vertx.eventBus().localConsumer(Addresses.provider(deployment.id()), this::handle);
-    MessageConsumer<BreakerCommand> admin =
-        vertx.eventBus().localConsumer(Addresses.breakerAdmin(deployment.id()), this::command);
-    MessageConsumer<JsonObject> decisions =
-        vertx.eventBus().consumer(Addresses.breaker(deployment.id()), m -> adopt(BreakerJson.fromDecision(m.body())));
-    MessageConsumer<JsonObject> deltas = vertx.eventBus().consumer(Addresses.metrics(deployment.id()), this::merge);
-    MessageConsumer<JudgeScore> scores = vertx.eventBus().localConsumer(Addresses.judgeScore(deployment.id()),
-        m -> count(breaker.recordJudgeScore(m.body().score())));
-    MessageConsumer<StreamAnswered> streams = vertx.eventBus().localConsumer(Addresses.streamAnswered(deployment.id()),
-        m -> checkQuality(m.body().request(), m.body().response(), breaker.state() == BreakerState.HALF_OPEN));
+    EventBus bus = vertx.eventBus();
+    // Each handler ends by publishing the view, so the lanes read what the breaker now says.
+    MessageConsumer<Void> permits = bus.localConsumer(Addresses.provider(deployment.id()), m -> {
+      m.reply(clock.nowMillis() < retryAfterUntil ? Permit.REJECT : breaker.acquire());
+      publishView();
+    });
+    MessageConsumer<CallRecord> records = bus.localConsumer(Addresses.providerRecord(deployment.id()), m -> {
+      record(m.body());
+      publishView();
+      if (m.replyAddress() != null) {
+        m.reply(null); // a lane waiting to see what its failure decided
+      }
+    });
+    MessageConsumer<BreakerCommand> admin = bus.localConsumer(Addresses.breakerAdmin(deployment.id()), this::command);
+    MessageConsumer<JsonObject> decisions = bus.consumer(Addresses.breaker(deployment.id()), m -> {
+      adopt(BreakerJson.fromDecision(m.body()));
+      publishView();
+    });
+    MessageConsumer<JsonObject> deltas = bus.consumer(Addresses.metrics(deployment.id()), m -> {
+      merge(m.body());
+      publishView();
+    });
+    MessageConsumer<JudgeScore> scores = bus.localConsumer(Addresses.judgeScore(deployment.id()), m -> {
+      count(breaker.recordJudgeScore(m.body().score()));
+      publishView();
+    });
+    MessageConsumer<AnswerFlagged> flagged = bus.localConsumer(Addresses.answerFlagged(deployment.id()), m -> {
+      count(breaker.recordCheckFailure(m.body().check()));
+      publishView();
+    });
     vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
     // Start from the cluster's current decision, not from CLOSED.
     Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
@@ -114,11 +116,12 @@ final class ProviderVerticle extends VerticleBase {
         .map(current -> {
           if (current != null) {
             adopt(BreakerJson.fromDecision(current));
+            publishView();
           }
           return null;
         });
-    return Future.all(List.of(calls.completion(), admin.completion(), decisions.completion(), deltas.completion(),
-        scores.completion(), streams.completion(), joined));
+    return Future.all(List.of(permits.completion(), records.completion(), admin.completion(), decisions.completion(),
+        deltas.completion(), scores.completion(), flagged.completion(), joined));
   }
 
   /**
@@ -186,8 +189,7 @@ final class ProviderVerticle extends VerticleBase {
     }
   }
 
-  private void merge(Message<JsonObject> message) {
-    JsonObject delta = message.body();
+  private void merge(JsonObject delta) {
     String from = delta.getString("node");
     if (from.equals(node)) {
       return;
@@ -235,91 +237,28 @@ final class ProviderVerticle extends VerticleBase {
       case CLOSE -> breaker.forceClose();
       case SNAPSHOT -> { }
     }
+    publishView();
     JsonObject nodes = new JsonObject();
     nodeWindows.forEach((id, w) -> nodes.put(id, BreakerJson.window(w.total())));
     message.reply(BreakerJson.of(deployment, breaker.snapshot(), nodes));
   }
 
-  private void handle(Message<ProviderCall> message) {
-    if (clock.nowMillis() < retryAfterUntil) {
-      message.reply(ProviderReply.failed(new ProviderException(Outcome.BENCHED,
-          deployment.id() + " asked not to be called again yet (retry-after)"), 0));
-      return;
+  private void record(CallRecord call) {
+    count(breaker.record(call.permit(), call.outcome(), call.latencyMillis()));
+    if (call.benchMillis() >= 0) {
+      retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + call.benchMillis());
     }
-    Permit permit = breaker.acquire();
-    if (!permit.allowed()) {
+  }
+
+  /** Tells the lanes what the breaker says now, when that changed. */
+  private void publishView() {
+    BreakerView current = board.view(deployment.id());
+    BreakerState state = breaker.state();
+    long openUntil = breaker.openUntilMillis();
+    if (current.state() != state || current.openUntilMillis() != openUntil || current.retryAfterUntilMillis() != retryAfterUntil) {
       BreakerSnapshot s = breaker.snapshot();
-      message.reply(ProviderReply.failed(new ProviderException(Outcome.BENCHED, deployment.id() + " breaker is "
-          + s.state() + s.reason().map(r -> " (" + r.label() + ")").orElse("")), 0));
-      return;
+      board.publish(deployment.id(), new BreakerView(state, openUntil, retryAfterUntil,
+          state + s.reason().map(r -> " (" + r.label() + ")").orElse("")));
     }
-    attempt(message, 1, permit);
-  }
-
-  private void attempt(Message<ProviderCall> message, int attempt, Permit permit) {
-    ProviderCall call = message.body();
-    long remainingMillis = (call.deadlineNanos() - clock.nanoTime()) / 1_000_000;
-    if (remainingMillis <= 0) {
-      message.reply(ProviderReply.failed(new ProviderException(Outcome.TIMEOUT, "the request's deadline passed"), attempt - 1));
-      return;
-    }
-    long timeout = Math.min(deployment.timeout().toMillis(), remainingMillis);
-    long started = clock.nanoTime();
-    Future<ProviderReply> outcome = call.stream()
-        ? client.stream(call.request(), timeout).map(s -> ProviderReply.streaming(s, attempt))
-        : client.complete(call.request(), timeout).map(r -> ProviderReply.answered(r, attempt));
-    outcome.onComplete(ar -> {
-      long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
-      if (ar.succeeded()) {
-        // A stream counts as answered at its first token: the caller is committed to it from there.
-        boolean recovering = permit == Permit.PROBE || breaker.state() == BreakerState.HALF_OPEN;
-        count(breaker.record(permit, Outcome.SUCCESS, latencyMillis));
-        message.reply(ar.result());
-        if (!call.judging()) { // a judge's own answers are neither checked nor judged
-          ar.result().response().ifPresent(r -> checkQuality(call.request(), r, recovering));
-        }
-        return;
-      }
-      ProviderException failure = ar.cause() instanceof ProviderException pe
-          ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
-      count(breaker.record(permit, failure.outcome(), latencyMillis));
-      long wait = retryWait(failure, attempt, call);
-      if (wait < 0) {
-        failure.retryAfterMillis().ifPresent(ms -> retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + ms));
-        message.reply(ProviderReply.failed(failure, attempt));
-        return;
-      }
-      vertx.setTimer(Math.max(1, wait), t -> attempt(message, attempt + 1, Permit.CALL));
-    });
-  }
-
-  /**
-   * After the reply is on its way: the cheap checks on every answer (a failure is a 0 for the quality
-   * signal, named), else a sample for this node's judge: every answer while recovering (the probe and
-   * the ramp), {@code sample_rate} of them otherwise.
-   */
-  private void checkQuality(ChatRequest request, ChatResponse response, boolean recovering) {
-    Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, request, response);
-    if (failed.isPresent()) {
-      count(breaker.recordCheckFailure(failed.get().label()));
-      return;
-    }
-    if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
-      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
-    }
-  }
-
-  /** How long to wait before retrying in place, or -1 to move on now. */
-  private long retryWait(ProviderException failure, int attempt, ProviderCall call) {
-    // Retries in place only while CLOSED: a failed probe or ramp call has already re-opened the breaker.
-    if (!failure.outcome().retriedInPlace() || attempt > router.numRetries() || breaker.state() != BreakerState.CLOSED) {
-      return -1;
-    }
-    long wait = failure.retryAfterMillis().orElseGet(() -> {
-      long backoff = BACKOFF_BASE_MILLIS << Math.min(attempt - 1, 5);
-      return backoff / 2 + (long) (random.getAsDouble() * (backoff / 2 + 1)); // jitter
-    });
-    long remaining = (call.deadlineNanos() - clock.nanoTime()) / 1_000_000;
-    return wait > MAX_IN_PLACE_WAIT_MILLIS || wait >= remaining ? -1 : wait;
   }
 }

@@ -86,6 +86,11 @@ public final class Breaker {
     return state;
   }
 
+  /** When an OPEN breaker turns HALF_OPEN (lazily, at the next call); 0 in any other state. */
+  public long openUntilMillis() {
+    return state == BreakerState.OPEN ? openUntil : 0;
+  }
+
   /** May this deployment be called now? A granted call must be reported to {@link #record}. */
   public Permit acquire() {
     long now = clock.nowMillis();

@@ -14,7 +14,8 @@ public final class Addresses {
 
   private static final String PROVIDER_PREFIX = "airbag.provider.";
   private static final String JUDGE_SCORE_PREFIX = "airbag.judge-score.";
-  private static final String STREAM_ANSWERED_PREFIX = "airbag.stream-answered.";
+  private static final String PROVIDER_RECORD_PREFIX = "airbag.provider-record.";
+  private static final String ANSWER_FLAGGED_PREFIX = "airbag.answer-flagged.";
   private static final String BREAKER_ADMIN_PREFIX = "airbag.breaker-admin.";
   private static final String BREAKER_PREFIX = "airbag.breaker.";
   private static final String METRICS_PREFIX = "airbag.metrics.";
@@ -27,7 +28,10 @@ public final class Addresses {
 
   private Addresses() {}
 
-  /** This node's provider verticle for one deployment: always a local consumer. */
+  /**
+   * This node's provider verticle for one deployment: asked for a permit (HALF_OPEN, or OPEN whose time
+   * is up), it answers with a {@code Permit}. Always a local consumer.
+   */
   public static String provider(String deploymentId) {
     return PROVIDER_PREFIX + deploymentId;
   }
@@ -47,9 +51,14 @@ public final class Addresses {
     return JUDGE_SCORE_PREFIX + deploymentId;
   }
 
-  /** A deployment's verticle on this node takes the streams it started, once complete, here. Local. */
-  public static String streamAnswered(String deploymentId) {
-    return STREAM_ANSWERED_PREFIX + deploymentId;
+  /** A deployment's verticle on this node takes the {@link CallRecord} of every call made to it here. Local. */
+  public static String providerRecord(String deploymentId) {
+    return PROVIDER_RECORD_PREFIX + deploymentId;
+  }
+
+  /** A deployment's verticle on this node takes its answers' failed cheap checks ({@link AnswerFlagged}) here. Local. */
+  public static String answerFlagged(String deploymentId) {
+    return ANSWER_FLAGGED_PREFIX + deploymentId;
   }
 
   /** This node's breaker of one deployment, for operators: {@link BreakerCommand} in, snapshot out. Local. */

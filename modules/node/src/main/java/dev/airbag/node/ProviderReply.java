@@ -1,4 +1,4 @@
-package dev.airbag.node.bus;
+package dev.airbag.node;
 
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.outcome.Outcome;
@@ -7,26 +7,26 @@ import dev.airbag.providers.ProviderException;
 import java.util.Optional;
 
 /**
- * A deployment's verticle reports how a call went.
+ * How a call to one deployment went, as its {@link ProviderLane} reports it.
  *
  * @param attempts provider calls made (0 when the deployment was benched)
  * @param response the answer, for a successful non-streamed call
  * @param stream the answer, for a successful streamed call, with its first token already in
  * @param failure what went wrong, for any other outcome
  */
-public record ProviderReply(
+record ProviderReply(
     Outcome outcome, int attempts, Optional<ChatResponse> response, Optional<ChatStream> stream,
     Optional<ProviderException> failure) {
 
-  public static ProviderReply answered(ChatResponse response, int attempts) {
+  static ProviderReply answered(ChatResponse response, int attempts) {
     return new ProviderReply(Outcome.SUCCESS, attempts, Optional.of(response), Optional.empty(), Optional.empty());
   }
 
-  public static ProviderReply streaming(ChatStream stream, int attempts) {
+  static ProviderReply streaming(ChatStream stream, int attempts) {
     return new ProviderReply(Outcome.SUCCESS, attempts, Optional.empty(), Optional.of(stream), Optional.empty());
   }
 
-  public static ProviderReply failed(ProviderException failure, int attempts) {
+  static ProviderReply failed(ProviderException failure, int attempts) {
     return new ProviderReply(failure.outcome(), attempts, Optional.empty(), Optional.empty(), Optional.of(failure));
   }
 }

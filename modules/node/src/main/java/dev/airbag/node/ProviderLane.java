@@ -1,0 +1,213 @@
+package dev.airbag.node;
+
+import dev.airbag.core.breaker.BreakerState;
+import dev.airbag.core.breaker.Permit;
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.chat.ChatResponse;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.JudgeSettings;
+import dev.airbag.core.config.RouterSettings;
+import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.quality.AnswerCheck;
+import dev.airbag.core.time.Clock;
+import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.bus.AnswerFlagged;
+import dev.airbag.node.bus.CallRecord;
+import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.providers.ProviderClient;
+import dev.airbag.providers.ProviderException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
+/**
+ * One event loop's way to one deployment: makes the calls, with the per-call timeout and num_retries,
+ * on the loop that serves the request, so the healthy path never leaves its thread. The breaker stays
+ * with the deployment's {@link ProviderVerticle}: while its published {@link BreakerView} reads CLOSED
+ * the lane calls without asking, while OPEN it skips without asking, and otherwise (HALF_OPEN, or an
+ * OPEN whose time is up) it asks the verticle for a permit. Every call's outcome goes to the verticle
+ * as a {@link CallRecord}, sent without waiting. Use it only on the context that made it.
+ */
+final class ProviderLane {
+
+  /** A 429 whose retry-after is longer than this is not waited for in place: the next tier is faster. */
+  static final long MAX_IN_PLACE_WAIT_MILLIS = 1_000;
+  static final long BACKOFF_BASE_MILLIS = 25;
+
+  private final Vertx vertx;
+  private final ProviderClient client;
+  private final Deployment deployment;
+  private final RouterSettings router;
+  private final JudgeSettings judging;
+  private final Set<AnswerCheck> checks;
+  private final Clock clock;
+  private final DoubleSupplier random;
+  private final BreakerBoard board;
+  private final String permits;
+  private final String records;
+
+  ProviderLane(Vertx vertx, ProviderClient client, Deployment deployment, RouterSettings router, JudgeSettings judging,
+      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board) {
+    this.vertx = vertx;
+    this.client = client;
+    this.deployment = deployment;
+    this.router = router;
+    this.judging = judging;
+    this.checks = checks;
+    this.clock = clock;
+    this.random = random;
+    this.board = board;
+    this.permits = Addresses.provider(deployment.id());
+    this.records = Addresses.providerRecord(deployment.id());
+  }
+
+  Deployment deployment() {
+    return deployment;
+  }
+
+  /**
+   * Answers a request from this deployment, or says why not; never fails. A judge's own call
+   * ({@code judging}) is neither checked nor judged itself.
+   */
+  Future<ProviderReply> call(ChatRequest request, long deadlineNanos, boolean judging) {
+    long now = clock.nowMillis();
+    BreakerView view = board.view(deployment.id());
+    if (view.callable(now)) {
+      Promise<ProviderReply> reply = Promise.promise();
+      attempt(request, deadlineNanos, judging, reply, 1, Permit.CALL, false);
+      return reply.future();
+    }
+    if (view.benched(now)) {
+      return Future.succeededFuture(benched(view));
+    }
+    long remainingMillis = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000);
+    return vertx.eventBus().<Permit>request(permits, null, new DeliveryOptions().setSendTimeout(remainingMillis))
+        .transform(ar -> {
+          if (ar.failed()) {
+            return Future.succeededFuture(ProviderReply.failed(new ProviderException(Outcome.CONNECT_FAILURE,
+                "no permit from " + deployment.id() + "'s breaker: " + ar.cause().getMessage()), 0));
+          }
+          Permit permit = ar.result().body();
+          if (!permit.allowed()) {
+            return Future.succeededFuture(benched(board.view(deployment.id())));
+          }
+          Promise<ProviderReply> reply = Promise.promise();
+          attempt(request, deadlineNanos, judging, reply, 1, permit, true);
+          return reply.future();
+        });
+  }
+
+  private ProviderReply benched(BreakerView view) {
+    String why = clock.nowMillis() < view.retryAfterUntilMillis()
+        ? " asked not to be called again yet (retry-after)" : " breaker is " + view.describe();
+    return ProviderReply.failed(new ProviderException(Outcome.BENCHED, deployment.id() + why), 0);
+  }
+
+  private void attempt(ChatRequest request, long deadlineNanos, boolean judging, Promise<ProviderReply> reply,
+      int attempt, Permit permit, boolean granted) {
+    long remainingMillis = (deadlineNanos - clock.nanoTime()) / 1_000_000;
+    if (remainingMillis <= 0) {
+      reply.complete(ProviderReply.failed(new ProviderException(Outcome.TIMEOUT, "the request's deadline passed"), attempt - 1));
+      return;
+    }
+    long timeout = Math.min(deployment.timeout().toMillis(), remainingMillis);
+    long started = clock.nanoTime();
+    Future<ProviderReply> outcome = request.stream()
+        ? client.stream(request, timeout).map(s -> ProviderReply.streaming(s, attempt))
+        : client.complete(request, timeout).map(r -> ProviderReply.answered(r, attempt));
+    outcome.onComplete(ar -> {
+      long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
+      if (ar.succeeded()) {
+        // A stream counts as answered at its first token: the caller is committed to it from there.
+        report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), granted);
+        reply.complete(ar.result());
+        if (!judging) {
+          boolean recovering = granted || board.view(deployment.id()).state() == BreakerState.HALF_OPEN;
+          ar.result().response().ifPresent(r -> checkQuality(request, r, recovering));
+        }
+        return;
+      }
+      ProviderException failure = ar.cause() instanceof ProviderException pe
+          ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
+      boolean retriable = retriable(failure, attempt, permit);
+      // A retry-after not waited for in place benches the deployment for that long.
+      long bench = failure.retryAfterMillis().isPresent() && !(retriable && waitableInPlace(failure.retryAfterMillis().getAsLong(), deadlineNanos))
+          ? failure.retryAfterMillis().getAsLong() : -1;
+      report(new CallRecord(permit, failure.outcome(), latencyMillis, bench), true)
+          .onComplete(recorded -> {
+            long wait = retriable ? retryWait(failure, attempt, deadlineNanos) : -1;
+            if (wait < 0) {
+              reply.complete(ProviderReply.failed(failure, attempt));
+              return;
+            }
+            vertx.setTimer(Math.max(1, wait), t -> {
+              // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
+              if (board.view(deployment.id()).callable(clock.nowMillis())) {
+                attempt(request, deadlineNanos, judging, reply, attempt + 1, Permit.CALL, false);
+              } else {
+                reply.complete(ProviderReply.failed(failure, attempt));
+              }
+            });
+          });
+    });
+  }
+
+  /**
+   * Sends a call's outcome to the breaker. A failure, and any call made under a granted permit, waits
+   * until the breaker has taken it in, so the next step (a retry, the next tier, the next request)
+   * sees what it decided; a plain success on the healthy path does not wait.
+   */
+  private Future<?> report(CallRecord record, boolean await) {
+    if (!await) {
+      vertx.eventBus().send(records, record);
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(records, record);
+  }
+
+  /** A streamed answer reached its end: it gets the checks and the judge's sampling a whole answer gets. */
+  void streamEnded(ChatRequest request, ChatResponse response) {
+    checkQuality(request, response, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);
+  }
+
+  /**
+   * After the reply is on its way: the cheap checks on every answer (a failure is a 0 for the quality
+   * signal, named), else a sample for this node's judge: every answer while recovering (the probe and
+   * the ramp), {@code sample_rate} of them otherwise.
+   */
+  private void checkQuality(ChatRequest request, ChatResponse response, boolean recovering) {
+    Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, request, response);
+    if (failed.isPresent()) {
+      vertx.eventBus().send(Addresses.answerFlagged(deployment.id()), new AnswerFlagged(failed.get().label()));
+      return;
+    }
+    if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
+      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
+    }
+  }
+
+  /** Whether this failure may be retried in place: only while CLOSED, as a failed probe or ramp call re-opens the breaker. */
+  private boolean retriable(ProviderException failure, int attempt, Permit permit) {
+    return failure.outcome().retriedInPlace() && attempt <= router.numRetries() && permit == Permit.CALL;
+  }
+
+  /** How long to wait before retrying in place, once the failure is recorded, or -1 to move on now. */
+  private long retryWait(ProviderException failure, int attempt, long deadlineNanos) {
+    if (board.view(deployment.id()).state() != BreakerState.CLOSED) {
+      return -1;
+    }
+    long wait = failure.retryAfterMillis().orElseGet(() -> {
+      long backoff = BACKOFF_BASE_MILLIS << Math.min(attempt - 1, 5);
+      return backoff / 2 + (long) (random.getAsDouble() * (backoff / 2 + 1)); // jitter
+    });
+    return waitableInPlace(wait, deadlineNanos) ? wait : -1;
+  }
+
+  private boolean waitableInPlace(long waitMillis, long deadlineNanos) {
+    return waitMillis <= MAX_IN_PLACE_WAIT_MILLIS && waitMillis < (deadlineNanos - clock.nanoTime()) / 1_000_000;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.airbag.node;
+
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.time.Clock;
+import dev.airbag.providers.ProviderClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
+ * clock, randomness and breaker board. Each verticle opens its lanes once, in {@code start()}.
+ */
+record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board) {
+
+  /**
+   * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,
+   * so their connections live on that context's event loop and a call never changes thread.
+   */
+  Map<String, ProviderLane> open(Vertx vertx) {
+    HttpClient http = ProviderClient.newHttpClient(vertx);
+    Map<String, ProviderLane> lanes = new LinkedHashMap<>();
+    for (Deployment d : config.deployments()) {
+      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d), d, config.router(),
+          config.airbag().judge(), config.airbag().checks(), clock, random, board));
+    }
+    return Map.copyOf(lanes);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.airbag.node.bus;
+
+import dev.airbag.core.breaker.Permit;
+import dev.airbag.core.outcome.Outcome;
+
+/**
+ * How one provider call went, sent by the event loop that made it to the deployment's verticle, which
+ * records it in the breaker. Sent without waiting: the caller has already moved on.
+ *
+ * @param permit what the call was made under (CALL without asking while CLOSED, or what was granted)
+ * @param benchMillis a retry-after the caller did not wait for in place: no call for this long; -1 if none
+ */
+public record CallRecord(Permit permit, Outcome outcome, long latencyMillis, long benchMillis) {}
