@@ -1,8 +1,9 @@
 package dev.airbag.bench;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Entry point of the benchmarks jar: {@code propagation}, {@code judge-cost} or {@code overhead}. */
+/** Entry point of the benchmarks jar: {@code propagation}, {@code overhead} or {@code jmh} (JMH's own options). */
 public final class Bench {
 
   private Bench() {}
@@ -12,11 +13,14 @@ public final class Bench {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     switch (what) {
       case "propagation" -> TripPropagation.main(rest);
-      case "judge-cost" -> JudgeCost.main(rest);
       case "overhead" -> Overhead.main(rest);
+      case "jmh" -> {
+        Micro.main(Path.of(System.getProperty("airbag.bench.out", "bench-results")), rest);
+        System.exit(0);
+      }
       default -> {
-        System.err.println("usage: bench propagation [iterations] [out-dir] | judge-cost [requests] [out-dir]"
-            + " | overhead [req/s per path] [seconds] [out-dir]");
+        System.err.println("usage: bench propagation [iterations] [out-dir] | overhead [req/s per path] [seconds per scenario] [out-dir]"
+            + " | jmh [JMH options] (writes to -Dairbag.bench.out, default bench-results)");
         System.exit(2);
       }
     }

@@ -3,15 +3,14 @@ package dev.airbag.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,13 +18,16 @@ import org.HdrHistogram.Histogram;
  * latency is measured from when its request was meant to leave, so a stall shows up in full instead of
  * hiding behind requests that were never sent (coordinated omission). Several targets share the
  * schedule, interleaved request by request, so they meet the same moments of the machine.
+ *
+ * <p>The generator is a verticle on one event loop; its HTTP client lives as long as it does, so a run
+ * after the warm-up finds its connections open.
  */
-final class OpenLoop {
+final class OpenLoop extends VerticleBase {
 
-  /** One path under load: where to send, and what came back. */
+  /** One path under load: where to send (round robin over ports), and what came back. */
   static final class Target {
     final String name;
-    final int port;
+    final List<Integer> ports;
     final String path;
     final Histogram micros = new Histogram(60_000_000L, 3);
     long sent;
@@ -33,83 +35,114 @@ final class OpenLoop {
     long errors;
     /** Still unanswered when the run's grace period ended: counted, never waited for. */
     long unanswered;
-    private long answered;
+
+    Target(String name, List<Integer> ports, String path) {
+      this.name = name;
+      this.ports = List.copyOf(ports);
+      this.path = path;
+    }
 
     Target(String name, int port, String path) {
-      this.name = name;
-      this.port = port;
-      this.path = path;
+      this(name, List.of(port), path);
+    }
+
+    /** Sustained: every request answered with 200 and the 99th percentile under {@code p99Millis}. */
+    boolean sustained(double p99Millis) {
+      return errors == 0 && unanswered == 0 && micros.getValueAtPercentile(99) / 1000.0 <= p99Millis;
     }
   }
 
   /** How long after the schedule ends the stragglers are waited for. */
   static final long GRACE_MILLIS = 10_000;
 
-  private OpenLoop() {}
+  private HttpClient client;
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(1_000));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return client.close();
+  }
+
+  /** Deploys a generator on an event loop of its own; undeploy it to close its connections. */
+  static Future<OpenLoop> start(Vertx vertx) {
+    OpenLoop loop = new OpenLoop();
+    return vertx.deployVerticle(loop).map(id -> loop);
+  }
 
   /** Sends to every target at {@code ratePerTarget} req/s for {@code millis}, then waits for the stragglers. */
-  static Future<Map<String, Target>> run(Vertx vertx, List<Target> targets, int ratePerTarget, long millis, Buffer body) {
-    Promise<Map<String, Target>> done = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-          new PoolOptions().setHttp1MaxSize(1_000));
-      long interval = 1_000_000_000L / ratePerTarget;
+  Future<List<Target>> run(List<Target> targets, int ratePerTarget, long millis, Buffer body) {
+    List<Target> fresh = targets.stream().map(t -> new Target(t.name, t.ports, t.path)).toList();
+    Promise<List<Target>> done = Promise.promise();
+    context.runOnContext(v -> {
       long start = System.nanoTime();
-      long end = start + millis * 1_000_000L;
-      long[] next = {start};
-      int[] inFlight = {0};
-      Runnable finish = () -> {
-        if (done.future().isComplete()) {
-          return;
-        }
-        Map<String, Target> out = new LinkedHashMap<>();
-        targets.forEach(t -> {
-          t.unanswered = t.sent - t.answered;
-          out.put(t.name, t);
-        });
-        client.close();
-        done.tryComplete(out);
-      };
-      vertx.setTimer(millis + GRACE_MILLIS, id -> finish.run());
-      vertx.setPeriodic(1, id -> {
-        long now = System.nanoTime();
-        while (next[0] <= now && next[0] < end) {
-          long intended = next[0];
-          for (Target t : targets) {
-            t.sent++;
-            inFlight[0]++;
-            client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(t.port)
-                    .setURI(t.path).putHeader("content-type", "application/json"))
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                .onComplete(ar -> {
-                  if (done.future().isComplete()) {
-                    return;
-                  }
-                  t.answered++;
-                  t.micros.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
-                  if (ar.succeeded() && ar.result() == 200) {
-                    t.ok++;
-                  } else {
-                    t.errors++;
-                  }
-                  // Done once the schedule is spent and nothing is in flight; at low rates the last
-                  // answer can arrive before the schedule's end time, so time alone is not the test.
-                  if (--inFlight[0] == 0 && next[0] >= end) {
-                    finish.run();
-                  }
-                });
-          }
-          next[0] += interval;
-        }
-        if (next[0] >= end) {
-          vertx.cancelTimer(id);
-          if (inFlight[0] == 0) {
-            finish.run();
-          }
-        }
-      });
+      schedule(vertx, client, fresh, start, 1_000_000_000L / ratePerTarget, start + millis * 1_000_000L, body, done);
     });
     return done.future();
   }
+
+  private static void schedule(Vertx vertx, HttpClient client, List<Target> targets, long first, long interval, long end,
+      Buffer body, Promise<List<Target>> done) {
+    long[] next = {first};
+    long[] answered = new long[targets.size()];
+    int[] inFlight = {0};
+    int[] turn = {0};
+    Runnable finish = () -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        targets.get(i).unanswered = targets.get(i).sent - answered[i];
+      }
+      done.tryComplete(targets);
+    };
+    vertx.setTimer(Math.max(1, (end - System.nanoTime()) / 1_000_000L) + GRACE_MILLIS, id -> finish.run());
+    vertx.setPeriodic(1, id -> {
+      long now = System.nanoTime();
+      while (next[0] <= now && next[0] < end) {
+        long intended = next[0];
+        int port = turn[0]++;
+        for (int i = 0; i < targets.size(); i++) {
+          Target t = targets.get(i);
+          int index = i;
+          t.sent++;
+          inFlight[0]++;
+          client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                  .setPort(t.ports.get(port % t.ports.size())).setURI(t.path).putHeader("content-type", "application/json"))
+              .compose(req -> req.send(body))
+              .compose(resp -> resp.body().map(b -> resp.statusCode()))
+              .onComplete(ar -> {
+                if (done.future().isComplete()) {
+                  return;
+                }
+                answered[index]++;
+                t.micros.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
+                if (ar.succeeded() && ar.result() == 200) {
+                  t.ok++;
+                } else {
+                  t.errors++;
+                }
+                // Done once the schedule is spent and nothing is in flight; at low rates the last
+                // answer can arrive before the schedule's end time, so time alone is not the test.
+                if (--inFlight[0] == 0 && next[0] >= end) {
+                  finish.run();
+                }
+              });
+        }
+        next[0] += interval;
+      }
+      if (next[0] >= end) {
+        vertx.cancelTimer(id);
+        if (inFlight[0] == 0) {
+          finish.run();
+        }
+      }
+    });
+  }
+
 }

@@ -7,6 +7,7 @@ import dev.airbag.core.breaker.Permit;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
+import dev.airbag.node.bus.Successes;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
 import dev.airbag.node.bus.LocalCodec;
@@ -75,6 +76,7 @@ public final class AirbagNode {
     try {
       bus.registerDefaultCodec(Permit.class, new LocalCodec<>(Permit.class));
       bus.registerDefaultCodec(CallRecord.class, new LocalCodec<>(CallRecord.class));
+      bus.registerDefaultCodec(Successes.class, new LocalCodec<>(Successes.class));
       bus.registerDefaultCodec(AnswerFlagged.class, new LocalCodec<>(AnswerFlagged.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
       bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));

@@ -14,6 +14,7 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.Successes;
 import dev.airbag.providers.ProviderClient;
 import dev.airbag.providers.ProviderException;
 import io.vertx.core.Future;
@@ -29,14 +30,17 @@ import java.util.function.DoubleSupplier;
  * on the loop that serves the request, so the healthy path never leaves its thread. The breaker stays
  * with the deployment's {@link ProviderVerticle}: while its published {@link BreakerView} reads CLOSED
  * the lane calls without asking, while OPEN it skips without asking, and otherwise (HALF_OPEN, or an
- * OPEN whose time is up) it asks the verticle for a permit. Every call's outcome goes to the verticle
- * as a {@link CallRecord}, sent without waiting. Use it only on the context that made it.
+ * OPEN whose time is up) it asks the verticle for a permit. Every call's outcome goes to the verticle:
+ * failures and permitted calls one by one as a {@link CallRecord}, the healthy path's successes gathered
+ * for {@link #GATHER_MILLIS} as {@link Successes}. Use it only on the context that made it.
  */
 final class ProviderLane {
 
   /** A 429 whose retry-after is longer than this is not waited for in place: the next tier is faster. */
   static final long MAX_IN_PLACE_WAIT_MILLIS = 1_000;
   static final long BACKOFF_BASE_MILLIS = 25;
+  /** How long healthy-path successes are gathered before they go to the breaker in one message. */
+  static final long GATHER_MILLIS = 20;
 
   private final Vertx vertx;
   private final ProviderClient client;
@@ -49,6 +53,10 @@ final class ProviderLane {
   private final BreakerBoard board;
   private final String permits;
   private final String records;
+  private final String successes;
+  private final long slowMillis;
+  private int gathered;
+  private int gatheredSlow;
 
   ProviderLane(Vertx vertx, ProviderClient client, Deployment deployment, RouterSettings router, JudgeSettings judging,
       Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board) {
@@ -63,6 +71,8 @@ final class ProviderLane {
     this.board = board;
     this.permits = Addresses.provider(deployment.id());
     this.records = Addresses.providerRecord(deployment.id());
+    this.successes = Addresses.providerSuccesses(deployment.id());
+    this.slowMillis = deployment.breaker().slowCallThreshold().toMillis();
   }
 
   Deployment deployment() {
@@ -163,10 +173,24 @@ final class ProviderLane {
    */
   private Future<?> report(CallRecord record, boolean await) {
     if (!await) {
-      vertx.eventBus().send(records, record);
+      if (gathered++ == 0) {
+        vertx.setTimer(GATHER_MILLIS, t -> sendGathered());
+      }
+      if (record.latencyMillis() >= slowMillis) {
+        gatheredSlow++;
+      }
       return Future.succeededFuture();
     }
+    sendGathered(); // this lane's earlier successes first, so the breaker sees its calls in order
     return vertx.eventBus().request(records, record);
+  }
+
+  private void sendGathered() {
+    if (gathered > 0) {
+      vertx.eventBus().send(successes, new Successes(gathered, gatheredSlow));
+      gathered = 0;
+      gatheredSlow = 0;
+    }
   }
 
   /** A streamed answer reached its end: it gets the checks and the judge's sampling a whole answer gets. */

@@ -5,6 +5,7 @@ import dev.airbag.core.breaker.BreakerPolicy;
 import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.breaker.Permit;
+import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
@@ -16,6 +17,7 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
+import dev.airbag.node.bus.Successes;
 import dev.airbag.node.bus.JudgeScore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -92,6 +94,10 @@ final class ProviderVerticle extends VerticleBase {
         m.reply(null); // a lane waiting to see what its failure decided
       }
     });
+    MessageConsumer<Successes> successes = bus.localConsumer(Addresses.providerSuccesses(deployment.id()), m -> {
+      recordSuccesses(m.body());
+      publishView();
+    });
     MessageConsumer<BreakerCommand> admin = bus.localConsumer(Addresses.breakerAdmin(deployment.id()), this::command);
     MessageConsumer<JsonObject> decisions = bus.consumer(Addresses.breaker(deployment.id()), m -> {
       adopt(BreakerJson.fromDecision(m.body()));
@@ -120,7 +126,7 @@ final class ProviderVerticle extends VerticleBase {
           }
           return null;
         });
-    return Future.all(List.of(permits.completion(), records.completion(), admin.completion(), decisions.completion(),
+    return Future.all(List.of(permits.completion(), records.completion(), successes.completion(), admin.completion(), decisions.completion(),
         deltas.completion(), scores.completion(), flagged.completion(), joined));
   }
 
@@ -247,6 +253,14 @@ final class ProviderVerticle extends VerticleBase {
     count(breaker.record(call.permit(), call.outcome(), call.latencyMillis()));
     if (call.benchMillis() >= 0) {
       retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + call.benchMillis());
+    }
+  }
+
+  /** Each success of the batch as if it came alone: the slow ones at the threshold, the others instantly. */
+  private void recordSuccesses(Successes batch) {
+    long slowMillis = deployment.breaker().slowCallThreshold().toMillis();
+    for (int i = 0; i < batch.calls(); i++) {
+      count(breaker.record(Permit.CALL, Outcome.SUCCESS, i < batch.slow() ? slowMillis : 0));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.airbag.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.airbag.simulator.Fault;
 import io.vertx.core.json.JsonObject;
@@ -71,6 +72,21 @@ class BreakerNodeTest extends NodeTestBase {
       }
     }
     assertThat(toPrimary).as("10% of traffic while the ramp's first step holds").isEqualTo(2);
+  }
+
+  @Test
+  void healthySuccessesReachTheBreakerGatheredAndCountBesideFailures() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      assertThat(tier()).isEqualTo("primary");
+    }
+    await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(primaryBreaker().getJsonObject("window").getLong("calls")).isEqualTo(7));
+
+    gw.primary.fault(Fault.error(503));
+    assertThat(tier()).isEqualTo("secondary");
+    JsonObject window = primaryBreaker().getJsonObject("window");
+    assertThat(window.getLong("calls")).isEqualTo(8);
+    assertThat(window.getLong("failures")).isEqualTo(1);
   }
 
   @Test

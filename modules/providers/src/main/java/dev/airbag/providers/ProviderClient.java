@@ -4,7 +4,6 @@ import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
-import dev.airbag.core.config.ProviderKind;
 import dev.airbag.core.outcome.Outcome;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
@@ -21,12 +20,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Calls one deployment over HTTP in its own wire format, with a per-call timeout, and classifies every
  * way the call can end as an {@link Outcome}: failures arrive as a failed future holding a
- * {@link ProviderException}. Use it from one context (the deployment's verticle).
+ * {@link ProviderException}. Use it from one context (the event loop whose lane owns it).
  */
 public final class ProviderClient {
 
@@ -34,12 +34,31 @@ public final class ProviderClient {
   private final HttpClient http;
   private final Deployment deployment;
   private final WireAdapter adapter;
+  /** The provider's URL, parsed once: a plain and a streamed call may differ in path. */
+  private final Endpoint plain;
+  private final Endpoint streamed;
 
   public ProviderClient(Vertx vertx, HttpClient http, Deployment deployment) {
     this.vertx = vertx;
     this.http = http;
     this.deployment = deployment;
-    this.adapter = adapterFor(deployment.provider());
+    this.adapter = WireAdapter.of(deployment.provider());
+    this.plain = Endpoint.of(adapter.url(deployment, false));
+    this.streamed = Endpoint.of(adapter.url(deployment, true));
+  }
+
+  private record Endpoint(String host, int port, boolean ssl, String uri) {
+    static Endpoint of(String url) {
+      URI u = URI.create(url);
+      boolean ssl = "https".equalsIgnoreCase(u.getScheme());
+      String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+      return new Endpoint(u.getHost(), u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80, ssl,
+          u.getRawQuery() == null ? path : path + "?" + u.getRawQuery());
+    }
+
+    RequestOptions options() {
+      return new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
+    }
   }
 
   /** A keep-alive client pool sized for a gateway: many concurrent calls per provider host. */
@@ -47,14 +66,6 @@ public final class ProviderClient {
     return vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30),
         new PoolOptions().setHttp1MaxSize(512));
-  }
-
-  static WireAdapter adapterFor(ProviderKind kind) {
-    return switch (kind) {
-      case OPENAI -> new OpenAiAdapter();
-      case ANTHROPIC -> new AnthropicAdapter();
-      case GEMINI -> new GeminiAdapter();
-    };
   }
 
   /** One non-streamed call; fails with a classified {@link ProviderException}. */
@@ -157,8 +168,7 @@ public final class ProviderClient {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
     adapter.headers(deployment, headers);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setAbsoluteURI(adapter.url(deployment, stream)).setHeaders(headers)
+    RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers)
         .setConnectTimeout(call.timeoutMillis);
     Buffer body = adapter.body(request, deployment, stream).toBuffer();
     return http.request(options).compose(req -> {

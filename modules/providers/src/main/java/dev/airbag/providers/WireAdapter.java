@@ -3,6 +3,7 @@ package dev.airbag.providers;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.ProviderKind;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,15 @@ import io.vertx.core.json.JsonObject;
  * events and errors back to canonical form. Stateless apart from {@link #newStreamDecoder()}.
  */
 public interface WireAdapter {
+
+  /** The adapter of a provider's wire format. */
+  static WireAdapter of(ProviderKind kind) {
+    return switch (kind) {
+      case OPENAI -> new OpenAiAdapter();
+      case ANTHROPIC -> new AnthropicAdapter();
+      case GEMINI -> new GeminiAdapter();
+    };
+  }
 
   String url(Deployment deployment, boolean stream);
 

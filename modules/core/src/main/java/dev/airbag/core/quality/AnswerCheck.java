@@ -3,6 +3,7 @@ package dev.airbag.core.quality;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.FinishReason;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,21 +32,27 @@ public enum AnswerCheck {
 
   /** The first of the enabled checks this answer fails, if any. */
   public static Optional<AnswerCheck> firstFailed(Set<AnswerCheck> enabled, ChatRequest request, ChatResponse response) {
+    List<String> answerWords = null; // split once, and only when a check needs it: this runs on every answer
     for (AnswerCheck check : values()) {
-      if (enabled.contains(check) && check.fails(request, response)) {
+      if (!enabled.contains(check)) {
+        continue;
+      }
+      if ((check == REPETITION || check == LANGUAGE) && answerWords == null) {
+        answerWords = words(response.content());
+      }
+      if (check.fails(request, response, answerWords)) {
         return Optional.of(check);
       }
     }
     return Optional.empty();
   }
 
-  boolean fails(ChatRequest request, ChatResponse response) {
-    String text = response.content();
+  private boolean fails(ChatRequest request, ChatResponse response, List<String> answerWords) {
     return switch (this) {
-      case EMPTY -> text.isBlank();
+      case EMPTY -> response.content().isBlank();
       case TRUNCATED -> response.finishReason() == FinishReason.LENGTH && request.maxTokens().isEmpty();
-      case REPETITION -> repetitive(words(text));
-      case LANGUAGE -> otherLanguage(request.lastUserText(), text);
+      case REPETITION -> repetitive(answerWords);
+      case LANGUAGE -> otherLanguage(words(request.lastUserText()), answerWords);
     };
   }
 
@@ -56,11 +63,11 @@ public enum AnswerCheck {
     if (words.size() < LOOP_MIN_WORDS) {
       return false;
     }
-    Map<String, Integer> trigrams = new HashMap<>();
+    Map<List<String>, Integer> trigrams = new HashMap<>();
+    int top = 0;
     for (int i = 0; i + 3 <= words.size(); i++) {
-      trigrams.merge(String.join(" ", words.subList(i, i + 3)), 1, Integer::sum);
+      top = Math.max(top, trigrams.merge(words.subList(i, i + 3), 1, Integer::sum));
     }
-    int top = trigrams.values().stream().max(Integer::compare).orElse(0);
     return top >= 5 && top * 3.0 / words.size() >= 0.4;
   }
 
@@ -75,10 +82,13 @@ public enum AnswerCheck {
       "pt", Set.of("o", "os", "as", "e", "é", "do", "da", "que", "não", "uma", "para", "com", "em", "dos", "mas"));
 
   /** Both texts long enough to tell, each clearly in one language, and not the same one. */
-  static boolean otherLanguage(String question, String answer) {
-    Optional<String> asked = language(words(question));
-    Optional<String> answered = language(words(answer));
-    return asked.isPresent() && answered.isPresent() && !asked.get().equals(answered.get());
+  static boolean otherLanguage(List<String> question, List<String> answer) {
+    Optional<String> answered = language(answer);
+    if (answered.isEmpty()) {
+      return false;
+    }
+    Optional<String> asked = language(question);
+    return asked.isPresent() && !asked.get().equals(answered.get());
   }
 
   static Optional<String> language(List<String> words) {
@@ -89,7 +99,12 @@ public enum AnswerCheck {
     int bestHits = 0;
     int secondHits = 0;
     for (Map.Entry<String, Set<String>> lang : FUNCTION_WORDS.entrySet()) {
-      int hits = (int) words.stream().filter(lang.getValue()::contains).count();
+      int hits = 0;
+      for (String w : words) {
+        if (lang.getValue().contains(w)) {
+          hits++;
+        }
+      }
       if (hits > bestHits) {
         secondHits = bestHits;
         bestHits = hits;
@@ -102,7 +117,26 @@ public enum AnswerCheck {
     return bestHits >= 2 && bestHits >= 2 * secondHits ? Optional.of(best) : Optional.empty();
   }
 
+  /** The text's words, lower case: runs of letters and numbers. */
   static List<String> words(String text) {
-    return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).toList();
+    List<String> words = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= text.length(); ) {
+      int c = i < text.length() ? text.codePointAt(i) : ' ';
+      boolean inWord = Character.isLetter(c) || isNumber(c);
+      if (inWord && start < 0) {
+        start = i;
+      } else if (!inWord && start >= 0) {
+        words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+        start = -1;
+      }
+      i += i < text.length() ? Character.charCount(c) : 1;
+    }
+    return words;
+  }
+
+  private static boolean isNumber(int c) {
+    int type = Character.getType(c);
+    return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
   }
 }

@@ -60,7 +60,13 @@ class AnswerCheckTest {
   }
 
   @Test
+  void wordsAreRunsOfLettersAndNumbersInLowerCase() {
+    assertThat(AnswerCheck.words("Ça va? Très-bien, 42 fois!\n\u00bd ÉTÉ")).containsExactly("ça", "va", "très", "bien", "42", "fois", "\u00bd", "été");
+    assertThat(AnswerCheck.words(" ... ")).isEmpty();
+  }
+
+  @Test
   void shortTextsAreNotJudgedForLanguage() {
-    assertThat(AnswerCheck.otherLanguage(QUESTION, "Oui, merci.")).isFalse();
+    assertThat(AnswerCheck.otherLanguage(AnswerCheck.words(QUESTION), AnswerCheck.words("Oui, merci."))).isFalse();
   }
 }

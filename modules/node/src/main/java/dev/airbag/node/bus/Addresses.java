@@ -15,6 +15,7 @@ public final class Addresses {
   private static final String PROVIDER_PREFIX = "airbag.provider.";
   private static final String JUDGE_SCORE_PREFIX = "airbag.judge-score.";
   private static final String PROVIDER_RECORD_PREFIX = "airbag.provider-record.";
+  private static final String PROVIDER_SUCCESSES_PREFIX = "airbag.provider-successes.";
   private static final String ANSWER_FLAGGED_PREFIX = "airbag.answer-flagged.";
   private static final String BREAKER_ADMIN_PREFIX = "airbag.breaker-admin.";
   private static final String BREAKER_PREFIX = "airbag.breaker.";
@@ -54,6 +55,11 @@ public final class Addresses {
   /** A deployment's verticle on this node takes the {@link CallRecord} of every call made to it here. Local. */
   public static String providerRecord(String deploymentId) {
     return PROVIDER_RECORD_PREFIX + deploymentId;
+  }
+
+  /** Where event loops send the successes they gathered ({@link Successes}), node-local. */
+  public static String providerSuccesses(String deploymentId) {
+    return PROVIDER_SUCCESSES_PREFIX + deploymentId;
   }
 
   /** A deployment's verticle on this node takes its answers' failed cheap checks ({@link AnswerFlagged}) here. Local. */

@@ -5,7 +5,8 @@ import dev.airbag.core.outcome.Outcome;
 
 /**
  * How one provider call went, sent by the event loop that made it to the deployment's verticle, which
- * records it in the breaker. Sent without waiting: the caller has already moved on.
+ * records it in the breaker and replies once it has: failures and calls made under a granted permit
+ * (healthy-path successes travel gathered, as {@link Successes}).
  *
  * @param permit what the call was made under (CALL without asking while CLOSED, or what was granted)
  * @param benchMillis a retry-after the caller did not wait for in place: no call for this long; -1 if none

@@ -1,0 +1,170 @@
+package dev.airbag.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * A gateway node in its own JVM, as users run it, and what it costs: CPU time and heap allocated (read
+ * over JMX after attaching to the process) and peak RSS (from /proc).
+ */
+final class NodeProcess implements AutoCloseable {
+
+  /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
+  private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final int port;
+  private final Process process;
+  private JMXConnector jmx;
+  private com.sun.management.ThreadMXBean threads;
+  private com.sun.management.OperatingSystemMXBean os;
+
+  private NodeProcess(int port, Process process) {
+    this.port = port;
+    this.process = process;
+  }
+
+  /**
+   * Starts a node on a free port and waits until it is ready.
+   *
+   * @param cluster a Hazelcast XML to join, or null for {@code --standalone}
+   * @param extraJvmArgs more JVM flags (for example {@code -XX:StartFlightRecording=...}), may be blank
+   */
+  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log) throws Exception {
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    command.addAll(HAZELCAST_FLAGS);
+    if (!extraJvmArgs.isBlank()) {
+      command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", airbagJar.toString(), "node", "--config", config.toString(), "--host", "127.0.0.1",
+        "--http-port", String.valueOf(port)));
+    command.addAll(cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    NodeProcess node = new NodeProcess(port, process);
+    try {
+      node.awaitReady(log);
+      node.attach();
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /** Starts {@code count} nodes one after another, each joining {@code cluster}. */
+  static List<NodeProcess> startAll(int count, Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path logDir)
+      throws Exception {
+    List<NodeProcess> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        nodes.add(start(airbagJar, config, cluster, extraJvmArgs, logDir.resolve("node-" + i + ".log")));
+      }
+    } catch (Exception e) {
+      nodes.forEach(NodeProcess::close);
+      throw e;
+    }
+    return nodes;
+  }
+
+  private void attach() throws Exception {
+    VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+    String address;
+    try {
+      address = vm.startLocalManagementAgent();
+    } finally {
+      vm.detach();
+    }
+    jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
+    threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.THREAD_MXBEAN_NAME,
+        com.sun.management.ThreadMXBean.class);
+    os = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+        com.sun.management.OperatingSystemMXBean.class);
+  }
+
+  /** CPU time the node has used so far, all threads, user and system. */
+  long cpuNanos() {
+    return os.getProcessCpuTime();
+  }
+
+  /** Heap bytes allocated so far by the node's live threads (event loops, workers, Hazelcast). */
+  long allocatedBytes() {
+    return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+  }
+
+  long peakRssKb() throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1L);
+  }
+
+  /** POSTs to the node's admin API (no admin key is configured in benchmarks). */
+  void admin(String path) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  private void awaitReady(Path log) throws Exception {
+    for (int i = 0; i < 900; i++) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the node exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // the node is still starting
+      }
+      TimeUnit.MILLISECONDS.sleep(100); // polling another process's readiness, not synchronising a test
+    }
+    throw new IllegalStateException("the node did not become ready in 90 s; see " + log);
+  }
+
+  /** Stops the node: SIGTERM first, so a flight recording started by its flags gets written. */
+  @Override
+  public void close() {
+    try {
+      if (jmx != null) {
+        jmx.close();
+      }
+    } catch (IOException ignored) {
+      // the process is going away anyway
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+}
