@@ -21,6 +21,7 @@ import dev.airbag.providers.ProviderException;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
@@ -280,6 +281,14 @@ final class ApiVerticle extends VerticleBase {
     AtomicReference<FinishReason> finish = new AtomicReference<>(FinishReason.STOP);
     StringBuilder text = new StringBuilder();
     boolean[] first = {true};
+    // Chunks decoded from one network read leave in one write: a write per chunk is a syscall per token.
+    Buffer[] pending = {null};
+    Runnable flush = () -> {
+      if (pending[0] != null) {
+        response.write(pending[0]);
+        pending[0] = null;
+      }
+    };
     stream.subscribe(context, chunk -> {
       chunk.usage().ifPresent(usage::set);
       chunk.finishReason().ifPresent(finish::set);
@@ -287,9 +296,16 @@ final class ApiVerticle extends VerticleBase {
       if (chunk.text().isEmpty() && chunk.finishReason().isEmpty()) {
         return;
       }
-      response.write(sse(OpenAiJson.chunk(id, served.model(), created, chunk, first[0])));
+      Buffer line = Buffer.buffer(sse(OpenAiJson.chunk(id, served.model(), created, chunk, first[0])));
       first[0] = false;
+      if (pending[0] == null) {
+        pending[0] = line;
+        context.runOnContext(v -> flush.run());
+      } else {
+        pending[0].appendBuffer(line);
+      }
     }, end -> {
+      flush.run();
       if (end.failed()) {
         String message = end.cause() instanceof ProviderException pe ? pe.getMessage() : "the provider stream failed";
         response.end(sse(OpenAiJson.error("The provider's stream broke off: " + message, "server_error", null, "stream_interrupted")));

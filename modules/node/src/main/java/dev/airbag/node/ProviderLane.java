@@ -133,7 +133,7 @@ final class ProviderLane {
       long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
       if (ar.succeeded()) {
         // A stream counts as answered at its first token: the caller is committed to it from there.
-        report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), granted);
+        report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
         reply.complete(ar.result());
         if (!judging) {
           boolean recovering = granted || board.view(deployment.id()).state() == BreakerState.HALF_OPEN;
@@ -147,32 +147,39 @@ final class ProviderLane {
       // A retry-after not waited for in place benches the deployment for that long.
       long bench = failure.retryAfterMillis().isPresent() && !(retriable && waitableInPlace(failure.retryAfterMillis().getAsLong(), deadlineNanos))
           ? failure.retryAfterMillis().getAsLong() : -1;
-      report(new CallRecord(permit, failure.outcome(), latencyMillis, bench), true)
-          .onComplete(recorded -> {
-            long wait = retriable ? retryWait(failure, attempt, deadlineNanos) : -1;
-            if (wait < 0) {
-              reply.complete(ProviderReply.failed(failure, attempt));
-              return;
-            }
-            vertx.setTimer(Math.max(1, wait), t -> {
-              // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
-              if (board.view(deployment.id()).callable(clock.nowMillis())) {
-                attempt(request, deadlineNanos, judging, reply, attempt + 1, Permit.CALL, false);
-              } else {
-                reply.complete(ProviderReply.failed(failure, attempt));
-              }
-            });
-          });
+      CallRecord record = new CallRecord(permit, failure.outcome(), latencyMillis, bench);
+      if (!retriable) {
+        // Moving on to the next tier: it is another deployment, so nothing waits for this breaker.
+        report(record, false);
+        reply.complete(ProviderReply.failed(failure, attempt));
+        return;
+      }
+      report(record, true).onComplete(recorded -> {
+        // The breaker has taken the failure in: if it tripped, the view says so and there is no retry.
+        long wait = retryWait(failure, attempt, deadlineNanos);
+        if (wait < 0) {
+          reply.complete(ProviderReply.failed(failure, attempt));
+          return;
+        }
+        vertx.setTimer(Math.max(1, wait), t -> {
+          // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
+          if (board.view(deployment.id()).callable(clock.nowMillis())) {
+            attempt(request, deadlineNanos, judging, reply, attempt + 1, Permit.CALL, false);
+          } else {
+            reply.complete(ProviderReply.failed(failure, attempt));
+          }
+        });
+      });
     });
   }
 
   /**
-   * Sends a call's outcome to the breaker. A failure, and any call made under a granted permit, waits
-   * until the breaker has taken it in, so the next step (a retry, the next tier, the next request)
-   * sees what it decided; a plain success on the healthy path does not wait.
+   * Sends a call's outcome to the breaker. With {@code await}, the future completes once the breaker has
+   * taken it in, so a retry in place sees what it decided; without, a success joins the gathered ones
+   * and anything else goes at once, after them.
    */
   private Future<?> report(CallRecord record, boolean await) {
-    if (!await) {
+    if (!await && record.outcome() == Outcome.SUCCESS && record.permit() == Permit.CALL) {
       if (gathered++ == 0) {
         vertx.setTimer(GATHER_MILLIS, t -> sendGathered());
       }
@@ -182,6 +189,10 @@ final class ProviderLane {
       return Future.succeededFuture();
     }
     sendGathered(); // this lane's earlier successes first, so the breaker sees its calls in order
+    if (!await) {
+      vertx.eventBus().send(records, record);
+      return Future.succeededFuture();
+    }
     return vertx.eventBus().request(records, record);
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 
 /**
@@ -27,6 +28,12 @@ public final class ChatStream {
 
   /** Starts delivery: each chunk, then exactly one end (failed if the provider broke off mid-stream). */
   public void subscribe(Context on, Handler<ChatChunk> chunks, Handler<AsyncResult<Void>> end) {
+    if (Vertx.currentContext() != on) {
+      // Subscribed from elsewhere: take over the buffered chunks on the subscriber's context, so they
+      // come before any chunk delivered there directly.
+      on.runOnContext(v -> subscribe(on, chunks, end));
+      return;
+    }
     synchronized (this) {
       context = on;
       chunkHandler = chunks;
@@ -70,14 +77,23 @@ public final class ChatStream {
     return ended != null;
   }
 
+  /** On the subscriber's own context (the usual case: the call runs on the serving loop) at once, else queued to it. */
   private void deliver(ChatChunk chunk) {
     Handler<ChatChunk> h = chunkHandler;
-    context.runOnContext(v -> h.handle(chunk));
+    if (Vertx.currentContext() == context) {
+      h.handle(chunk);
+    } else {
+      context.runOnContext(v -> h.handle(chunk));
+    }
   }
 
   private void deliverEnd(AsyncResult<Void> result) {
     Handler<AsyncResult<Void>> h = endHandler;
-    context.runOnContext(v -> h.handle(result));
+    if (Vertx.currentContext() == context) {
+      h.handle(result);
+    } else {
+      context.runOnContext(v -> h.handle(result));
+    }
   }
 
   static AsyncResult<Void> succeeded() {

@@ -5,8 +5,8 @@ import dev.airbag.core.outcome.Outcome;
 
 /**
  * How one provider call went, sent by the event loop that made it to the deployment's verticle, which
- * records it in the breaker and replies once it has: failures and calls made under a granted permit
- * (healthy-path successes travel gathered, as {@link Successes}).
+ * records it in the breaker, replying once it has when the lane waits to retry in place. Failures and
+ * calls made under a granted permit travel one by one; healthy-path successes gathered, as {@link Successes}.
  *
  * @param permit what the call was made under (CALL without asking while CLOSED, or what was granted)
  * @param benchMillis a retry-after the caller did not wait for in place: no call for this long; -1 if none
