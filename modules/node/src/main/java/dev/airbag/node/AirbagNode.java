@@ -46,10 +46,11 @@ public final class AirbagNode {
     TierPlan plan = new TierPlan(config);
     String node = Cluster.nodeId(vertx);
     BreakerBoard board = new BreakerBoard(config.deployments());
-    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board);
+    NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
+    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board)));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, metrics)));
     }
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());

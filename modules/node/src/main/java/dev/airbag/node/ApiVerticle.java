@@ -74,7 +74,7 @@ final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     lanes = laneSource.open(vertx);
-    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout());
+    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics());
     Router web = Router.router(vertx);
     web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
     web.post("/v1/chat/completions").handler(this::chat);
@@ -84,6 +84,10 @@ final class ApiVerticle extends VerticleBase {
     web.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
     web.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "ready")
         .put("deployments", config.deployments().size())));
+    // Prometheus text format; names and labels in README. The scrape runs off the event loop.
+    web.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> laneSource.metrics().registry().scrape())
+        .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+        .onFailure(ctx::fail));
     web.route("/admin/*").handler(this::requireAdminKey);
     web.get("/admin/breakers").handler(this::breakers);
     web.post("/admin/breakers/:deployment/:op").handler(this::breakerCommand);

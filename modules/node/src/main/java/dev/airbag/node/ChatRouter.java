@@ -27,10 +27,12 @@ final class ChatRouter {
   private final Map<String, ProviderLane> lanes;
   private final TierPlan plan;
   private final Clock clock;
+  private final NodeMetrics metrics;
   private final Duration requestTimeout;
   private int rotation;
 
-  ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout) {
+  ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.lanes = lanes;
     this.plan = plan;
     this.clock = clock;
@@ -46,7 +48,13 @@ final class ChatRouter {
     long deadline = clock.nanoTime() + requestTimeout.toNanos();
     Walk walk = new Walk(request, chain, deadline);
     walk.next(candidates(chain), 0);
-    return walk.result.future();
+    return walk.result.future().onSuccess(answer -> {
+      if (answer instanceof RoutedAnswer.Served served) {
+        metrics.served(request.model(), served.tier());
+      } else if (answer instanceof RoutedAnswer.Canned) {
+        metrics.served(request.model(), "canned");
+      }
+    });
   }
 
   private List<Candidate> candidates(List<Tier> tiers) {

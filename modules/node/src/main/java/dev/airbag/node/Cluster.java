@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -41,10 +42,15 @@ public final class Cluster {
    * @param busHost the address other members reach this node's event bus at (127.0.0.1 on one machine)
    */
   public static Future<Vertx> join(Config hazelcast, String busHost) {
+    return join(hazelcast, busHost, null);
+  }
+
+  /** As {@link #join(Config, String)}, with Vert.x reporting its metrics to {@code registry} (when not null). */
+  public static Future<Vertx> join(Config hazelcast, String busHost, PrometheusMeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions().setEventBusOptions(
         new EventBusOptions().setHost(busHost).setPort(0).setClusterPublicHost(busHost));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    return NodeMetrics.builder(options, registry).withClusterManager(manager).buildClustered();
   }
 
   /**

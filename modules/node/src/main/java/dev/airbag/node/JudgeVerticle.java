@@ -81,6 +81,7 @@ final class JudgeVerticle extends VerticleBase {
     sampled++;
     if (queue.size() >= settings.queueSize()) {
       droppedQueueFull++;
+      laneSource.metrics().judgeDropped("queue_full");
       return;
     }
     queue.addLast(sample);
@@ -92,6 +93,7 @@ final class JudgeVerticle extends VerticleBase {
       JudgeSample sample = queue.removeFirst();
       if (!spendBudget()) {
         droppedBudget++;
+        laneSource.metrics().judgeDropped("budget");
         continue;
       }
       Optional<Deployment> judged = config.deployment(sample.deployment());
@@ -100,7 +102,9 @@ final class JudgeVerticle extends VerticleBase {
         continue;
       }
       inFlight++;
+      double threshold = judged.get().breaker().judgeThreshold();
       judge(sample, judge.get()).onComplete(ar -> {
+        laneSource.metrics().judged(sample.deployment(), ar.result() == null ? "judge_failed" : verdict(ar.result(), threshold));
         inFlight--;
         drain();
       });
@@ -119,7 +123,15 @@ final class JudgeVerticle extends VerticleBase {
     return true;
   }
 
-  private Future<Void> judge(JudgeSample sample, Deployment judge) {
+  private static String verdict(OptionalDouble score, double threshold) {
+    if (score.isEmpty()) {
+      return "unparseable";
+    }
+    return score.getAsDouble() >= threshold ? "pass" : "fail";
+  }
+
+  /** The judge's score of one sample: empty when its verdict was unparseable, a null result when the judge failed. */
+  private Future<OptionalDouble> judge(JudgeSample sample, Deployment judge) {
     ChatRequest rubric = new ChatRequest(judge.modelGroup(), List.of(new ChatMessage(Role.SYSTEM, RUBRIC),
         new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
         OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
@@ -128,20 +140,20 @@ final class JudgeVerticle extends VerticleBase {
         .map(reply -> {
           if (reply.outcome() != Outcome.SUCCESS) {
             judgeFailed++;
-            return null;
+            return (OptionalDouble) null;
           }
           OptionalDouble score = parseVerdict(reply.response().orElseThrow().content());
           if (score.isEmpty()) {
             unparseable++;
-            return null;
+            return score;
           }
           judged++;
           vertx.eventBus().send(Addresses.judgeScore(sample.deployment()), new JudgeScore(score.getAsDouble()));
-          return (Void) null;
+          return score;
         })
         .recover(e -> {
           judgeFailed++;
-          return Future.succeededFuture();
+          return Future.succeededFuture(null);
         });
   }
 

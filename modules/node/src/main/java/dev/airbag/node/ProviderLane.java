@@ -17,12 +17,17 @@ import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.Successes;
 import dev.airbag.providers.ProviderClient;
 import dev.airbag.providers.ProviderException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -55,11 +60,14 @@ final class ProviderLane {
   private final String records;
   private final String successes;
   private final long slowMillis;
+  private final NodeMetrics metrics;
+  private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
+  private final Timer callDuration;
   private int gathered;
   private int gatheredSlow;
 
   ProviderLane(Vertx vertx, ProviderClient client, Deployment deployment, RouterSettings router, JudgeSettings judging,
-      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board) {
+      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics) {
     this.vertx = vertx;
     this.client = client;
     this.deployment = deployment;
@@ -73,6 +81,8 @@ final class ProviderLane {
     this.records = Addresses.providerRecord(deployment.id());
     this.successes = Addresses.providerSuccesses(deployment.id());
     this.slowMillis = deployment.breaker().slowCallThreshold().toMillis();
+    this.metrics = metrics;
+    this.callDuration = metrics.callDuration(deployment);
   }
 
   Deployment deployment() {
@@ -130,8 +140,11 @@ final class ProviderLane {
         ? client.stream(request, timeout).map(s -> ProviderReply.streaming(s, attempt))
         : client.complete(request, timeout).map(r -> ProviderReply.answered(r, attempt));
     outcome.onComplete(ar -> {
-      long latencyMillis = (clock.nanoTime() - started) / 1_000_000;
+      long latencyNanos = clock.nanoTime() - started;
+      long latencyMillis = latencyNanos / 1_000_000;
+      callDuration.record(latencyNanos, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
+        count(Outcome.SUCCESS);
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
         reply.complete(ar.result());
@@ -143,6 +156,7 @@ final class ProviderLane {
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
           ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
+      count(failure.outcome());
       boolean retriable = retriable(failure, attempt, permit);
       // A retry-after not waited for in place benches the deployment for that long.
       long bench = failure.retryAfterMillis().isPresent() && !(retriable && waitableInPlace(failure.retryAfterMillis().getAsLong(), deadlineNanos))
@@ -194,6 +208,10 @@ final class ProviderLane {
       return Future.succeededFuture();
     }
     return vertx.eventBus().request(records, record);
+  }
+
+  private void count(Outcome outcome) {
+    calls.computeIfAbsent(outcome, o -> metrics.calls(deployment, o)).increment();
   }
 
   private void sendGathered() {

@@ -12,9 +12,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
- * clock, randomness and breaker board. Each verticle opens its lanes once, in {@code start()}.
+ * clock, randomness, breaker board and metrics. Each verticle opens its lanes once, in {@code start()}.
  */
-record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board) {
+record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics) {
 
   /**
    * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,
@@ -25,7 +25,7 @@ record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, B
     Map<String, ProviderLane> lanes = new LinkedHashMap<>();
     for (Deployment d : config.deployments()) {
       lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d), d, config.router(),
-          config.airbag().judge(), config.airbag().checks(), clock, random, board));
+          config.airbag().judge(), config.airbag().checks(), clock, random, board, metrics));
     }
     return Map.copyOf(lanes);
   }

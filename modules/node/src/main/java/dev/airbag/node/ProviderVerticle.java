@@ -5,20 +5,20 @@ import dev.airbag.core.breaker.BreakerPolicy;
 import dev.airbag.core.breaker.BreakerSnapshot;
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.breaker.Permit;
-import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.breaker.ProbeGate;
 import dev.airbag.core.breaker.RollingWindow;
 import dev.airbag.core.breaker.TripReason;
 import dev.airbag.core.breaker.WindowCounts;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.RouterSettings;
+import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
-import dev.airbag.node.bus.Successes;
 import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.Successes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -65,9 +65,14 @@ final class ProviderVerticle extends VerticleBase {
   private final Map<String, RollingWindow> nodeWindows = new HashMap<>();
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
+  private final NodeMetrics metrics;
+  /** The breaker's rolling figures for the metrics' gauges, which read them from the scraping thread. */
+  private volatile double errorRate;
+  private volatile double judgeMean = Double.NaN;
 
   ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
-      BreakerBoard board) {
+      BreakerBoard board, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.deployment = deployment;
     this.router = router;
     this.clock = clock;
@@ -81,6 +86,7 @@ final class ProviderVerticle extends VerticleBase {
     BreakerPolicy policy = BreakerPolicy.of(deployment.breaker(), router, deployment.timeout());
     ProbeGate gate = vertx.isClustered() ? cycle -> mayProbe(cycle, policy) : ProbeGate.ALONE;
     breaker = new Breaker(deployment.id(), node, policy, clock, random, gate, this::decided);
+    metrics.breaker(deployment.id(), this, v -> board.view(deployment.id()).state(), v -> v.errorRate, v -> v.judgeMean);
     EventBus bus = vertx.eventBus();
     // Each handler ends by publishing the view, so the lanes read what the breaker now says.
     MessageConsumer<Void> permits = bus.localConsumer(Addresses.provider(deployment.id()), m -> {
@@ -159,6 +165,7 @@ final class ProviderVerticle extends VerticleBase {
 
   /** This node decided: tell every node at once, and keep it in the cluster map for nodes yet to join. */
   private void decided(BreakerSnapshot s) {
+    publishView(); // the lanes first: logging and telling the cluster take longer
     logTransition(s, "");
     JsonObject decision = BreakerJson.decision(s);
     vertx.eventBus().publish(Addresses.breaker(deployment.id()), decision);
@@ -191,6 +198,7 @@ final class ProviderVerticle extends VerticleBase {
 
   private void adopt(BreakerSnapshot remote) {
     if (!remote.decidedBy().equals(node) && breaker.adopt(remote)) {
+      publishView();
       logTransition(breaker.snapshot(), " (decided by " + remote.decidedBy() + ")");
     }
   }
@@ -264,13 +272,18 @@ final class ProviderVerticle extends VerticleBase {
     }
   }
 
-  /** Tells the lanes what the breaker says now, when that changed. */
+  /** Tells the lanes what the breaker says now, when that changed, and the metrics its rolling figures. */
   private void publishView() {
     BreakerView current = board.view(deployment.id());
     BreakerState state = breaker.state();
     long openUntil = breaker.openUntilMillis();
+    BreakerSnapshot s = breaker.snapshot();
+    errorRate = s.window().errorRate();
+    judgeMean = s.judgeWindow().judged() == 0 ? Double.NaN : s.judgeWindow().judgeMean();
+    if (current.state() != state) {
+      metrics.transition(deployment.id(), current.state(), state, s.reason().map(TripReason::label).orElse("none"));
+    }
     if (current.state() != state || current.openUntilMillis() != openUntil || current.retryAfterUntilMillis() != retryAfterUntil) {
-      BreakerSnapshot s = breaker.snapshot();
       board.publish(deployment.id(), new BreakerView(state, openUntil, retryAfterUntil,
           state + s.reason().map(r -> " (" + r.label() + ")").orElse("")));
     }

@@ -5,8 +5,11 @@ import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
 import dev.airbag.node.AirbagNode;
 import dev.airbag.node.Cluster;
+import dev.airbag.node.NodeMetrics;
 import dev.airbag.node.NodeOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -57,12 +60,14 @@ final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     gateway.warnings().forEach(LOG::warning);
+    PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
     Vertx vertx;
     if (standalone) {
-      vertx = Vertx.vertx();
+      vertx = NodeMetrics.builder(new VertxOptions(), registry).build();
     } else {
       try {
-        vertx = Cluster.join(Cluster.config(cluster), busHost).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        vertx = Cluster.join(Cluster.config(cluster), busHost, registry).toCompletionStage().toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
       } catch (java.io.IOException | com.hazelcast.config.InvalidConfigurationException e) {
         System.err.println("airbag: bad cluster config " + (cluster == null ? Cluster.DEFAULT_CONFIG : cluster) + ": " + e.getMessage());
         return 2;
@@ -71,7 +76,7 @@ final class NodeCommand implements Callable<Integer> {
         return 1;
       }
     }
-    NodeOptions options = NodeOptions.defaults().withHost(host);
+    NodeOptions options = NodeOptions.defaults().withHost(host).withRegistry(registry);
     if (httpPort != null) {
       options = options.withHttpPort(httpPort);
     }
