@@ -5,9 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.airbag.simulator.Fault;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +91,32 @@ class MetricsTest extends NodeTestBase {
     assertThat(m).as("the JVM's own metrics ride along").contains("jvm_memory_used_bytes");
     assertThat(m).as("no secret in any label or value")
         .doesNotContain(GatewayFixture.ENV.get("ANTHROPIC_API_KEY"), GatewayFixture.ENV.get("OPENAI_API_KEY"));
+  }
+
+  /** The {@code airbag_} names README's metrics table documents. */
+  private static Set<String> documented() throws Exception {
+    return names(Files.readString(Path.of("../../README.md")).lines().filter(l -> l.startsWith("| `airbag_"))
+        .map(l -> l.substring(3, l.indexOf('`', 3))).collect(Collectors.joining(" ")));
+  }
+
+  /** Series base names in a text: {@code airbag_x_total}, a histogram's {@code _bucket} etc. folded to its base. */
+  private static Set<String> names(String text) {
+    Set<String> out = new TreeSet<>();
+    Matcher m = Pattern.compile("airbag_[a-z_]+").matcher(text);
+    while (m.find()) {
+      out.add(m.group().replaceAll("_(bucket|count|sum|max)$", ""));
+    }
+    return out;
+  }
+
+  @Test
+  void everySeriesIsDocumentedAndTheGrafanaDashboardUsesOnlyDocumentedOnes() throws Exception {
+    tier();
+    Set<String> documented = documented();
+    assertThat(documented).contains("airbag_provider_calls_total", "airbag_requests_total", "airbag_breaker_state");
+    String scraped = scrape().lines().filter(l -> l.startsWith("airbag_")).collect(Collectors.joining("\n"));
+    assertThat(documented).containsAll(names(scraped));
+    assertThat(documented).containsAll(names(Files.readString(Path.of("../../dashboards/airbag.json"))));
   }
 
   @Test
