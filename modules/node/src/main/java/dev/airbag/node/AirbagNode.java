@@ -47,7 +47,8 @@ public final class AirbagNode {
     String node = Cluster.nodeId(vertx);
     BreakerBoard board = new BreakerBoard(config.deployments());
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
-    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics);
+    NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
+    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
       providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, metrics)));

@@ -18,6 +18,8 @@ import dev.airbag.providers.ChatStream;
 import dev.airbag.providers.InvalidRequest;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -219,13 +221,25 @@ final class ApiVerticle extends VerticleBase {
       ctx.response().setStatusCode(parsed.status).putHeader("content-type", "application/json").end(parsed.error.encode());
       return;
     }
-    router.route(parsed.request).onComplete(ar -> {
+    Span span = laneSource.tracing().server(ctx.request(), parsed.request.model());
+    ctx.response().endHandler(v -> span.setAttribute("http.response.status_code", (long) ctx.response().getStatusCode()).end());
+    ctx.response().closeHandler(v -> span.end()); // the caller went away before the end
+    router.route(parsed.request, Context.root().with(span)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
+      traced(span, ar.result());
       respond(ctx.response(), parsed, ar.result());
     });
+  }
+
+  private static void traced(Span span, RoutedAnswer answer) {
+    if (answer instanceof RoutedAnswer.Served served) {
+      NodeTracing.served(span, served.tier(), served.deployment(), answer.attempts());
+    } else if (answer instanceof RoutedAnswer.Canned) {
+      NodeTracing.served(span, "canned", null, answer.attempts());
+    }
   }
 
   private void respond(HttpServerResponse response, Parsed parsed, RoutedAnswer answer) {
@@ -335,7 +349,12 @@ final class ApiVerticle extends VerticleBase {
           "invalid_request_error", "stream", null).encode());
       return;
     }
-    router.route(parsed.request).onComplete(ar -> {
+    Span span = laneSource.tracing().bus(parsed.request.model());
+    router.route(parsed.request, Context.root().with(span)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        traced(span, ar.result());
+      }
+      span.end();
       if (ar.failed()) {
         message.fail(500, OpenAiJson.error("The gateway failed unexpectedly.", "server_error", null, null).encode());
         return;

@@ -8,6 +8,7 @@ import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -43,10 +44,10 @@ final class ChatRouter {
   private record Candidate(Tier tier, Deployment deployment) {}
 
   /** Routes a request whose model group is known to exist. */
-  Future<RoutedAnswer> route(ChatRequest request) {
+  Future<RoutedAnswer> route(ChatRequest request, Context trace) {
     List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
     long deadline = clock.nanoTime() + requestTimeout.toNanos();
-    Walk walk = new Walk(request, chain, deadline);
+    Walk walk = new Walk(request, chain, deadline, trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
       if (answer instanceof RoutedAnswer.Served served) {
@@ -74,12 +75,14 @@ final class ChatRouter {
     final ChatRequest request;
     final List<Tier> chain;
     final long deadline;
+    final Context trace;
     final Promise<RoutedAnswer> result = Promise.promise();
     int attempts;
     boolean contextJumped;
     Optional<ProviderException> lastFailure = Optional.empty();
 
-    Walk(ChatRequest request, List<Tier> chain, long deadline) {
+    Walk(ChatRequest request, List<Tier> chain, long deadline, Context trace) {
+      this.trace = trace;
       this.request = request;
       this.chain = chain;
       this.deadline = deadline;
@@ -91,7 +94,7 @@ final class ChatRouter {
         return;
       }
       Candidate candidate = candidates.get(index);
-      lanes.get(candidate.deployment().id()).call(request, deadline, false)
+      lanes.get(candidate.deployment().id()).call(request, deadline, false, trace)
           .onSuccess(reply -> onReply(candidates, index, candidate, reply));
     }
 

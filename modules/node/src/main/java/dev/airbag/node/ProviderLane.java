@@ -19,6 +19,8 @@ import dev.airbag.providers.ProviderClient;
 import dev.airbag.providers.ProviderException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -61,13 +63,16 @@ final class ProviderLane {
   private final String successes;
   private final long slowMillis;
   private final NodeMetrics metrics;
+  private final NodeTracing tracing;
   private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
   private final Timer callDuration;
   private int gathered;
   private int gatheredSlow;
 
   ProviderLane(Vertx vertx, ProviderClient client, Deployment deployment, RouterSettings router, JudgeSettings judging,
-      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics) {
+      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics,
+      NodeTracing tracing) {
+    this.tracing = tracing;
     this.vertx = vertx;
     this.client = client;
     this.deployment = deployment;
@@ -91,14 +96,14 @@ final class ProviderLane {
 
   /**
    * Answers a request from this deployment, or says why not; never fails. A judge's own call
-   * ({@code judging}) is neither checked nor judged itself.
+   * ({@code judging}) is neither checked nor judged itself. Each attempt is a span under {@code trace}.
    */
-  Future<ProviderReply> call(ChatRequest request, long deadlineNanos, boolean judging) {
+  Future<ProviderReply> call(ChatRequest request, long deadlineNanos, boolean judging, Context trace) {
     long now = clock.nowMillis();
     BreakerView view = board.view(deployment.id());
     if (view.callable(now)) {
       Promise<ProviderReply> reply = Promise.promise();
-      attempt(request, deadlineNanos, judging, reply, 1, Permit.CALL, false);
+      attempt(request, deadlineNanos, judging, trace, reply, 1, Permit.CALL, false);
       return reply.future();
     }
     if (view.benched(now)) {
@@ -116,7 +121,7 @@ final class ProviderLane {
             return Future.succeededFuture(benched(board.view(deployment.id())));
           }
           Promise<ProviderReply> reply = Promise.promise();
-          attempt(request, deadlineNanos, judging, reply, 1, permit, true);
+          attempt(request, deadlineNanos, judging, trace, reply, 1, permit, true);
           return reply.future();
         });
   }
@@ -127,7 +132,7 @@ final class ProviderLane {
     return ProviderReply.failed(new ProviderException(Outcome.BENCHED, deployment.id() + why), 0);
   }
 
-  private void attempt(ChatRequest request, long deadlineNanos, boolean judging, Promise<ProviderReply> reply,
+  private void attempt(ChatRequest request, long deadlineNanos, boolean judging, Context trace, Promise<ProviderReply> reply,
       int attempt, Permit permit, boolean granted) {
     long remainingMillis = (deadlineNanos - clock.nanoTime()) / 1_000_000;
     if (remainingMillis <= 0) {
@@ -136,15 +141,18 @@ final class ProviderLane {
     }
     long timeout = Math.min(deployment.timeout().toMillis(), remainingMillis);
     long started = clock.nanoTime();
+    Span span = tracing.attempt(trace, deployment, attempt);
+    Map<String, String> traceHeaders = NodeTracing.headers(span);
     Future<ProviderReply> outcome = request.stream()
-        ? client.stream(request, timeout).map(s -> ProviderReply.streaming(s, attempt))
-        : client.complete(request, timeout).map(r -> ProviderReply.answered(r, attempt));
+        ? client.stream(request, timeout, traceHeaders).map(s -> ProviderReply.streaming(s, attempt))
+        : client.complete(request, timeout, traceHeaders).map(r -> ProviderReply.answered(r, attempt));
     outcome.onComplete(ar -> {
       long latencyNanos = clock.nanoTime() - started;
       long latencyMillis = latencyNanos / 1_000_000;
       callDuration.record(latencyNanos, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         count(Outcome.SUCCESS);
+        NodeTracing.ended(span, Outcome.SUCCESS);
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
         reply.complete(ar.result());
@@ -157,6 +165,7 @@ final class ProviderLane {
       ProviderException failure = ar.cause() instanceof ProviderException pe
           ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
       count(failure.outcome());
+      NodeTracing.ended(span, failure.outcome());
       boolean retriable = retriable(failure, attempt, permit);
       // A retry-after not waited for in place benches the deployment for that long.
       long bench = failure.retryAfterMillis().isPresent() && !(retriable && waitableInPlace(failure.retryAfterMillis().getAsLong(), deadlineNanos))
@@ -178,7 +187,7 @@ final class ProviderLane {
         vertx.setTimer(Math.max(1, wait), t -> {
           // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
           if (board.view(deployment.id()).callable(clock.nowMillis())) {
-            attempt(request, deadlineNanos, judging, reply, attempt + 1, Permit.CALL, false);
+            attempt(request, deadlineNanos, judging, trace, reply, attempt + 1, Permit.CALL, false);
           } else {
             reply.complete(ProviderReply.failed(failure, attempt));
           }

@@ -12,9 +12,10 @@ import java.util.function.DoubleSupplier;
 
 /**
  * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
- * clock, randomness, breaker board and metrics. Each verticle opens its lanes once, in {@code start()}.
+ * clock, randomness, breaker board, metrics and tracing. Each verticle opens its lanes once, in {@code start()}.
  */
-record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics) {
+record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics,
+    NodeTracing tracing) {
 
   /**
    * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,
@@ -25,7 +26,7 @@ record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, B
     Map<String, ProviderLane> lanes = new LinkedHashMap<>();
     for (Deployment d : config.deployments()) {
       lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d), d, config.router(),
-          config.airbag().judge(), config.airbag().checks(), clock, random, board, metrics));
+          config.airbag().judge(), config.airbag().checks(), clock, random, board, metrics, tracing));
     }
     return Map.copyOf(lanes);
   }

@@ -84,9 +84,14 @@ final class GatewayFixture implements AutoCloseable {
 
   /** Starts a node on a fake clock the test moves (cooldowns, benches). */
   void startNode(GatewayConfig config) throws Exception {
+    startNode(config, options -> options);
+  }
+
+  /** As {@link #startNode(GatewayConfig)}, with options of the test's own (an OpenTelemetry SDK, say). */
+  void startNode(GatewayConfig config, java.util.function.UnaryOperator<NodeOptions> options) throws Exception {
     clock = new FakeClock();
     nodeVertx = Vertx.vertx();
-    node = await(AirbagNode.start(nodeVertx, config, NodeOptions.loopback(clock)));
+    node = await(AirbagNode.start(nodeVertx, config, options.apply(NodeOptions.loopback(clock))));
   }
 
   /**

@@ -231,7 +231,8 @@ class SeedFailoverTest extends NodeTestBase {
     GatewayConfig errorMode = new GatewayConfig(seed.source(), seed.deployments(), seed.router(),
         new dev.airbag.core.config.AirbagSettings(0, seed.airbag().adminKey(), seed.airbag().breaker(), seed.airbag().judge(),
             new CannedSettings(CannedSettings.Mode.ERROR, "Busy, try later."), seed.airbag().drillSchedule(),
-            seed.airbag().callTimeout(), seed.airbag().requestTimeout(), seed.airbag().maxRequestBytes(), seed.airbag().checks()),
+            seed.airbag().callTimeout(), seed.airbag().requestTimeout(), seed.airbag().maxRequestBytes(), seed.airbag().checks(),
+            seed.airbag().tracing()),
         seed.warnings());
     gw.startNode(errorMode);
     gw.primary.fault(Fault.error(503));

@@ -21,6 +21,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -70,10 +71,15 @@ public final class ProviderClient {
 
   /** One non-streamed call; fails with a classified {@link ProviderException}. */
   public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis) {
+    return complete(request, timeoutMillis, Map.of());
+  }
+
+  /** As {@link #complete(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
+  public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
     Call call = new Call(timeoutMillis);
     Promise<ChatResponse> result = Promise.promise();
     call.onTimeout(() -> result.tryFail(timeout(timeoutMillis)));
-    send(request, false, call)
+    send(request, false, call, extraHeaders)
         .compose(response -> response.body().map(body -> interpret(response, body)))
         .onComplete(ar -> {
           call.done();
@@ -92,6 +98,11 @@ public final class ProviderClient {
    * stream with a failure. The timeout bounds the wait for the first token and every gap after it.
    */
   public Future<ChatStream> stream(ChatRequest request, long timeoutMillis) {
+    return stream(request, timeoutMillis, Map.of());
+  }
+
+  /** As {@link #stream(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
+  public Future<ChatStream> stream(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
     Call call = new Call(timeoutMillis);
     Promise<ChatStream> first = Promise.promise();
     ChatStream stream = new ChatStream(call::reset);
@@ -129,7 +140,7 @@ public final class ProviderClient {
         }
       }
     };
-    send(request, true, call).onComplete(ar -> {
+    send(request, true, call, extraHeaders).onComplete(ar -> {
       if (ar.failed()) {
         sink.fail(classify(ar.cause()));
         return;
@@ -164,9 +175,10 @@ public final class ProviderClient {
     return first.future();
   }
 
-  private Future<HttpClientResponse> send(ChatRequest request, boolean stream, Call call) {
+  private Future<HttpClientResponse> send(ChatRequest request, boolean stream, Call call, Map<String, String> extraHeaders) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
+    extraHeaders.forEach(headers::set);
     adapter.headers(deployment, headers);
     RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers)
         .setConnectTimeout(call.timeoutMillis);

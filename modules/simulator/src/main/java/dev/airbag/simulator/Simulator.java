@@ -34,6 +34,7 @@ public final class Simulator {
   private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.HEALTHY);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong faultsServed = new AtomicLong();
+  private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
   private final AtomicReference<Received> lastReceived = new AtomicReference<>();
   private HttpServer server;
@@ -101,6 +102,11 @@ public final class Simulator {
     return requests.get();
   }
 
+  /** The W3C {@code traceparent} header of the latest request, as a real provider's edge would log it; null if none. */
+  public String lastTraceparent() {
+    return lastTraceparent.get();
+  }
+
   public Received lastReceived() {
     return lastReceived.get();
   }
@@ -121,6 +127,7 @@ public final class Simulator {
 
   private void serve(RoutingContext ctx, WireFormat format) {
     requests.incrementAndGet();
+    lastTraceparent.set(ctx.request().getHeader("traceparent"));
     byFormat.computeIfAbsent(format.name(), k -> new AtomicLong()).incrementAndGet();
     HttpServerRequest request = ctx.request();
     JsonObject body;

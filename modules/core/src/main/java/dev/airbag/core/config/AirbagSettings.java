@@ -13,6 +13,7 @@ import java.util.Set;
  * @param requestTimeout the whole request's deadline across every tier and retry
  * @param maxRequestBytes larger request bodies are refused with 413
  * @param checks the cheap answer checks that run on every answer ({@code airbag.checks}, all on by default)
+ * @param tracing OpenTelemetry export ({@code airbag.tracing}), off by default
  */
 public record AirbagSettings(
     int httpPort,
@@ -24,7 +25,8 @@ public record AirbagSettings(
     Duration callTimeout,
     Duration requestTimeout,
     int maxRequestBytes,
-    Set<AnswerCheck> checks) {
+    Set<AnswerCheck> checks,
+    TracingSettings tracing) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);

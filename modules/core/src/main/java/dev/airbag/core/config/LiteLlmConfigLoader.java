@@ -29,7 +29,7 @@ public final class LiteLlmConfigLoader {
   private static final Set<String> PARAMS_USED = Set.of("model", "api_key", "api_base", "timeout");
   private static final Set<String> AIRBAG_KEYS = Set.of(
       "http_port", "admin_key", "breaker", "judge", "canned", "drills", "call_timeout",
-      "request_timeout", "max_request_bytes", "checks");
+      "request_timeout", "max_request_bytes", "checks", "tracing");
   private static final Set<String> BREAKER_KEYS = Set.of(
       "error_rate_threshold", "min_calls", "window", "slow_call_threshold", "slow_call_rate_threshold",
       "judge_threshold", "min_judged", "judge_window", "cooldown");
@@ -227,7 +227,8 @@ public final class LiteLlmConfigLoader {
       return new AirbagSettings(AirbagSettings.DEFAULT_HTTP_PORT, Optional.empty(), BreakerSettings.DEFAULTS,
           JudgeSettings.OFF,
           CannedSettings.DEFAULTS, Optional.empty(), AirbagSettings.DEFAULT_CALL_TIMEOUT,
-          AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES, EnumSet.allOf(AnswerCheck.class));
+          AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES, EnumSet.allOf(AnswerCheck.class),
+          TracingSettings.OFF);
     }
     YamlTree s = section.get();
     rejectUnknown(s, AIRBAG_KEYS);
@@ -267,7 +268,18 @@ public final class LiteLlmConfigLoader {
         s.get("request_timeout").map(YamlTree::duration).orElse(AirbagSettings.DEFAULT_REQUEST_TIMEOUT),
         s.get("max_request_bytes").map(n -> n.integer(1024, Integer.MAX_VALUE))
             .orElse(AirbagSettings.DEFAULT_MAX_REQUEST_BYTES),
-        checks(s.get("checks")));
+        checks(s.get("checks")),
+        s.get("tracing").map(t -> {
+          rejectUnknown(t, Set.of("otlp_endpoint", "sample_rate", "service_name"));
+          Optional<String> endpoint = t.get("otlp_endpoint").map(YamlTree::string);
+          endpoint.ifPresent(e -> {
+            if (!e.startsWith("http://") && !e.startsWith("https://")) {
+              throw t.require("otlp_endpoint").error("expected an http:// or https:// URL, got \"" + e + "\"");
+            }
+          });
+          return new TracingSettings(endpoint, t.get("sample_rate").map(n -> n.number(0, 1)).orElse(1.0),
+              t.get("service_name").map(YamlTree::string).orElse("airbag"));
+        }).orElse(TracingSettings.OFF));
   }
 
   /** {@code airbag.checks: {empty: true, truncated: true, repetition: true, language: true}}; each on unless set false. */

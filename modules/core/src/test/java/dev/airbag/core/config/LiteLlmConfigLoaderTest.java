@@ -118,6 +118,23 @@ class LiteLlmConfigLoaderTest {
   }
 
   @Test
+  void tracingIsOffUnlessAnOtlpEndpointIsGivenAndABadOneIsNamed() {
+    String base = """
+        model_list:
+          - model_name: a
+            litellm_params: {model: openai/gpt-4.1}
+        """;
+    assertThat(loader.parse("gw.yaml", base).airbag().tracing().otlpEndpoint()).isEmpty();
+    TracingSettings on = loader.parse("gw.yaml", base + "airbag:\n  tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", sample_rate: 0.1}\n")
+        .airbag().tracing();
+    assertThat(on.otlpEndpoint()).hasValue("http://collector:4318/v1/traces");
+    assertThat(on.sampleRate()).isEqualTo(0.1);
+    assertThat(on.serviceName()).isEqualTo("airbag");
+    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  tracing:\n    otlp_endpoint: collector:4318\n"))
+        .hasMessageStartingWith("gw.yaml:6: airbag.tracing.otlp_endpoint: expected an http:// or https:// URL");
+  }
+
+  @Test
   void anUnknownAirbagKeyIsAnErrorThatNamesIt() {
     String yaml = """
         model_list:
