@@ -14,6 +14,7 @@ import dev.airbag.node.bus.LocalCodec;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.EventBus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,17 +47,20 @@ public final class AirbagNode {
     TierPlan plan = new TierPlan(config);
     String node = Cluster.nodeId(vertx);
     BreakerBoard board = new BreakerBoard(config.deployments());
+    EventLog events = new EventLog(vertx, options.clock());
+    events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
+    Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
     ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, metrics)));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, metrics, events)));
     }
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
-        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, lanes, options.host(), port, node),
+        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, lanes, options.host(), port, node, events),
                 new DeploymentOptions().setInstances(options.apiInstances()))
             .map(id -> new AirbagNode(port, node)));
   }

@@ -60,10 +60,12 @@ final class ApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final String node;
+  private final EventLog events;
   private Map<String, ProviderLane> lanes;
   private ChatRouter router;
 
-  ApiVerticle(GatewayConfig config, TierPlan plan, ProviderLanes laneSource, String host, int port, String node) {
+  ApiVerticle(GatewayConfig config, TierPlan plan, ProviderLanes laneSource, String host, int port, String node, EventLog events) {
+    this.events = events;
     this.node = node;
     this.config = config;
     this.plan = plan;
@@ -93,6 +95,9 @@ final class ApiVerticle extends VerticleBase {
     web.route("/admin/*").handler(this::requireAdminKey);
     web.get("/admin/breakers").handler(this::breakers);
     web.post("/admin/breakers/:deployment/:op").handler(this::breakerCommand);
+    web.get("/admin/events").handler(ctx -> events.list()
+        .onSuccess(list -> ctx.json(new JsonObject().put("events", list)))
+        .onFailure(ctx::fail));
     web.get("/admin/judge").handler(ctx -> vertx.eventBus().<JsonObject>request(Addresses.JUDGE_STATS, null)
         .onSuccess(m -> ctx.json(m.body().put("node", node)))
         .onFailure(ctx::fail));

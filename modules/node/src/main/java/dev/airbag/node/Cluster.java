@@ -55,8 +55,32 @@ public final class Cluster {
 
   /**
    * This member's id in the cluster, or a fresh one for a standalone Vert.x. Vert.x 5 exposes the
-   * cluster manager only through its internal API; this is the one place Airbag touches it.
+   * cluster manager only through its internal API; this class is the one place Airbag touches it.
    */
+  /** Tells {@code onChange} ("member_joined" or "member_left", member id) of every other member's arrival and loss. */
+  static void onMembership(Vertx vertx, java.util.function.BiConsumer<String, String> onChange) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
+        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
+      hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+          onChange.accept("member_joined", vertxNodeId(e.getMember()));
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+          onChange.accept("member_left", vertxNodeId(e.getMember()));
+        }
+      });
+    }
+  }
+
+  /** The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers do. */
+  private static String vertxNodeId(com.hazelcast.cluster.Member member) {
+    String id = member.getAttribute("__vertx.nodeId");
+    return id != null ? id : member.getUuid().toString();
+  }
+
   public static String nodeId(Vertx vertx) {
     if (vertx instanceof io.vertx.core.internal.VertxInternal internal && internal.clusterManager() != null) {
       return internal.clusterManager().getNodeId();

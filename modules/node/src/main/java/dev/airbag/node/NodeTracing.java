@@ -114,10 +114,11 @@ final class NodeTracing {
 
   /** The {@code traceparent} (and {@code tracestate}) headers that carry {@code span} to a provider; empty when not sampled. */
   static Map<String, String> headers(Span span) {
-    Map<String, String> out = new HashMap<>(2);
-    if (span.getSpanContext().isValid()) {
-      W3C.inject(Context.root().with(span), out, (carrier, key, value) -> carrier.put(key, value));
+    if (!span.getSpanContext().isValid()) {
+      return Map.of(); // tracing off: nothing to carry, nothing allocated
     }
+    Map<String, String> out = new HashMap<>(2);
+    W3C.inject(Context.root().with(span), out, (carrier, key, value) -> carrier.put(key, value));
     return out;
   }
 }

@@ -66,13 +66,15 @@ final class ProviderVerticle extends VerticleBase {
   /** A provider's retry-after: no call before then, whatever the breaker says. */
   private long retryAfterUntil;
   private final NodeMetrics metrics;
+  private final EventLog events;
   /** The breaker's rolling figures for the metrics' gauges, which read them from the scraping thread. */
   private volatile double errorRate;
   private volatile double judgeMean = Double.NaN;
 
   ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
-      BreakerBoard board, NodeMetrics metrics) {
+      BreakerBoard board, NodeMetrics metrics, EventLog events) {
     this.metrics = metrics;
+    this.events = events;
     this.deployment = deployment;
     this.router = router;
     this.clock = clock;
@@ -167,6 +169,10 @@ final class ProviderVerticle extends VerticleBase {
   private void decided(BreakerSnapshot s) {
     publishView(); // the lanes first: logging and telling the cluster take longer
     logTransition(s, "");
+    events.record("breaker-" + deployment.id() + "-" + s.epoch() + "-" + s.decidedBy(), new JsonObject().put("type", "breaker")
+        .put("deployment", deployment.id()).put("state", s.state().name()).put("reason", s.reason().map(TripReason::label).orElse(null))
+        .put("detail", s.detail().orElse(null)).put("node", s.decidedBy())
+        .put("open_until", s.state() == BreakerState.OPEN ? s.openUntilMillis() : null));
     JsonObject decision = BreakerJson.decision(s);
     vertx.eventBus().publish(Addresses.breaker(deployment.id()), decision);
     vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)

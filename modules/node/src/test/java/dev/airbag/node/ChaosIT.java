@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,5 +181,14 @@ class ChaosIT {
     assertThat(rejoined.getString("state")).as("a restarted node rejoins with the current state").isEqualTo("OPEN");
     assertThat(rejoined.getString("open_until")).isEqualTo(before.getString("open_until"));
     assertThat(chat(PORTS[1]).headers().firstValue("x-airbag-tier")).hasValue("secondary");
+
+    // The restarted node tells the incident: four arrivals (the three, then the restart) and one loss.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonArray events = new JsonObject(get(PORTS[1], "/admin/events").body()).getJsonArray("events");
+      assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")))
+          .filteredOn(t -> t.startsWith("member_")).containsOnly("member_joined", "member_left")
+          .filteredOn(t -> t.equals("member_left")).hasSize(1);
+      assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")).filter(t -> t.equals("member_joined"))).hasSize(4);
+    });
   }
 }

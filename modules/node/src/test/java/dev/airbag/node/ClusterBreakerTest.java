@@ -132,6 +132,17 @@ class ClusterBreakerTest {
     assertThat(tier(joiner)).isEqualTo("secondary");
     assertThat(sims.primary.requests()).isEqualTo(before);
 
+    // The joiner tells the same incident story: the trip (decided on A, recorded once), every member's arrival.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      List<JsonObject> events = new JsonObject(send(joiner, "GET", "/admin/events").body()).getJsonArray("events")
+          .stream().map(JsonObject.class::cast).toList();
+      List<String> trips = events.stream().filter(e -> e.getString("type").equals("breaker") && e.getString("state").equals("OPEN"))
+          .map(e -> e.getString("deployment") + " " + e.getString("reason") + " " + e.getString("node") + " " + e.getLong("at")).toList();
+      assertThat(trips).doesNotHaveDuplicates().anyMatch(t -> t.startsWith("primary error_rate " + a.nodeId() + " "));
+      assertThat(events).filteredOn(e -> e.getString("type").equals("member_joined")).extracting(e -> e.getString("node"))
+          .containsExactlyInAnyOrderElementsOf(nodes.stream().map(AirbagNode::nodeId).toList());
+    });
+
     // After the cooldown, one probe in the whole cluster, then every member ramps.
     sims.primary.fault(Fault.HEALTHY);
     CLOCK.advance(Duration.ofSeconds(30));
