@@ -13,14 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The breaker on one node, seen as a user and an operator see it: over HTTP. */
 class BreakerNodeTest extends NodeTestBase {
 
-  private static final String CONFIG = """
-      model_list:
-        - model_name: primary
-          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
-        - model_name: secondary
-          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
-      router_settings:
-        fallbacks: [{primary: [secondary]}]
+  private static final String CONFIG = GatewayFixture.PRIMARY_THEN_SECONDARY + """
         allowed_fails: 1000
       airbag:
         admin_key: os.environ/OPENAI_API_KEY

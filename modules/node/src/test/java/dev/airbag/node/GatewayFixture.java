@@ -31,6 +31,17 @@ final class GatewayFixture implements AutoCloseable {
   static final Map<String, String> ENV = Map.of(
       "ANTHROPIC_API_KEY", "sk-ant-test", "OPENAI_API_KEY", "sk-openai-test", "GEMINI_API_KEY", "gemini-test");
 
+  /** A primary (Anthropic) falling back to a secondary (OpenAI), on this fixture's simulators; tests add the rest. */
+  static final String PRIMARY_THEN_SECONDARY = """
+      model_list:
+        - model_name: primary
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
+        - model_name: secondary
+          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+      router_settings:
+        fallbacks: [{primary: [secondary]}]
+      """;
+
   /** The simulators' Vert.x; each node gets its own, as each node is its own process in production. */
   final Vertx vertx = Vertx.vertx();
   Vertx nodeVertx;

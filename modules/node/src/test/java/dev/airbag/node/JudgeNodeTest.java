@@ -141,14 +141,7 @@ class JudgeNodeTest extends NodeTestBase {
     });
   }
 
-  private static final String CHECKS_ONLY = """
-      model_list:
-        - model_name: primary
-          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
-        - model_name: secondary
-          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
-      router_settings:
-        fallbacks: [{primary: [secondary]}]
+  private static final String CHECKS_ONLY = GatewayFixture.PRIMARY_THEN_SECONDARY + """
       airbag:
         breaker: {min_judged: 5}
         checks: {empty: %s}

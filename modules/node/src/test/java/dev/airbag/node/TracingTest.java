@@ -22,14 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The spans a failed-over request leaves, read from the OpenTelemetry SDK's in-memory exporter. */
 class TracingTest extends NodeTestBase {
 
-  private static final String CONFIG = """
-      model_list:
-        - model_name: primary
-          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
-        - model_name: secondary
-          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
-      router_settings:
-        fallbacks: [{primary: [secondary]}]
+  private static final String CONFIG = GatewayFixture.PRIMARY_THEN_SECONDARY + """
         num_retries: 1
       """;
   private static final String CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
