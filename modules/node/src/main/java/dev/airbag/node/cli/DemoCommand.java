@@ -130,6 +130,10 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.printf("%n%d requests, %d user-visible errors.%s%n", requests, errors,
           errors == 0 ? " Every user got an answer or an honest canned message." : "");
+      timeline(bases.get(bases.size() - 1), nodeIds);
+      System.out.println("Metrics: " + bases.get(0) + "/metrics (Prometheus; README lists the series), for example:");
+      get(bases.get(0) + "/metrics").lines().filter(l -> l.startsWith("airbag_requests_total"))
+          .forEach(l -> System.out.println("    " + l));
       return errors == 0 ? 0 : 1;
     } finally {
       for (Vertx member : members) {
@@ -142,6 +146,22 @@ final class DemoCommand implements Callable<Integer> {
   private void header() {
     System.out.printf("%-44s %-4s %-6s %-10s %-20s %-8s %-8s %s%n", "what happens", "node", "status", "tier", "deployment",
         "attempts", "ms", "what the user received");
+  }
+
+  /** The incident as the last node tells it from the cluster's event log, times relative to the first event. */
+  private void timeline(String base, List<String> nodeIds) throws Exception {
+    System.out.println("\nThe incident as node " + nodeIds.size() + " tells it (GET " + base + "/admin/events):");
+    JsonArray events = new JsonObject(get(base + "/admin/events")).getJsonArray("events");
+    long start = events.isEmpty() ? 0 : events.getJsonObject(0).getLong("at");
+    for (Object o : events) {
+      JsonObject e = (JsonObject) o;
+      String who = "node " + (nodeIds.indexOf(e.getString("node")) + 1);
+      String what = e.getString("type").equals("breaker")
+          ? e.getString("deployment") + " breaker " + e.getString("state")
+              + (e.getString("reason") == null ? "" : " (" + e.getString("reason") + ")") + ", decided by " + who
+          : e.getString("type").replace('_', ' ') + ": " + who;
+      System.out.printf("    +%6.1f s  %s%n", (e.getLong("at") - start) / 1000.0, what);
+    }
   }
 
   private String get(String url) throws Exception {
