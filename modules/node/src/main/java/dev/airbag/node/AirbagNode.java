@@ -51,6 +51,7 @@ public final class AirbagNode {
     events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
+    metrics.clusterMembers(vertx);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
     ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics, tracing);
     List<Future<String>> providers = new ArrayList<>();

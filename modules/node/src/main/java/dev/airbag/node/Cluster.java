@@ -75,6 +75,15 @@ public final class Cluster {
     }
   }
 
+  /** How many members the cluster has now, as this node sees it; 1 for a standalone node. */
+  static int members(Vertx vertx) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
+        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
+      return hazelcast.getHazelcastInstance().getCluster().getMembers().size();
+    }
+    return 1;
+  }
+
   /** The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers do. */
   private static String vertxNodeId(com.hazelcast.cluster.Member member) {
     String id = member.getAttribute("__vertx.nodeId");

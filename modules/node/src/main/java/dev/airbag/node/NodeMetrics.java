@@ -72,6 +72,12 @@ public final class NodeMetrics {
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
+  /** {@code airbag_cluster_members}: the members this node sees; a node that sees fewer than its peers is cut off. */
+  void clusterMembers(Vertx vertx) {
+    Gauge.builder("airbag.cluster.members", vertx, Cluster::members).strongReference(true)
+        .description("Cluster members as this node sees them").register(registry);
+  }
+
   PrometheusMeterRegistry registry() {
     return registry;
   }

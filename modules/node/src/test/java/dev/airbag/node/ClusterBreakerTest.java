@@ -141,6 +141,7 @@ class ClusterBreakerTest {
       assertThat(trips).doesNotHaveDuplicates().anyMatch(t -> t.startsWith("primary error_rate " + a.nodeId() + " "));
       assertThat(events).filteredOn(e -> e.getString("type").equals("member_joined")).extracting(e -> e.getString("node"))
           .containsExactlyInAnyOrderElementsOf(nodes.stream().map(AirbagNode::nodeId).toList());
+      assertThat(MetricsTest.value(send(joiner, "GET", "/metrics").body(), "airbag_cluster_members")).hasValue(nodes.size());
     });
 
     // After the cooldown, one probe in the whole cluster, then every member ramps.

@@ -46,7 +46,7 @@ class MetricsTest extends NodeTestBase {
 
   /** The value of the series {@code name} carrying every one of {@code labels} ({@code key="value"}), if present. */
   static OptionalDouble value(String scrape, String name, String... labels) {
-    return scrape.lines().filter(l -> l.startsWith(name + "{") && Arrays.stream(labels).allMatch(l::contains))
+    return scrape.lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && Arrays.stream(labels).allMatch(l::contains))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst();
   }
 
