@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -51,7 +50,7 @@ public final class NodeMetrics {
         .register(registry);
   }
 
-  /** A registry with the JVM's metrics bound; give it to {@link #vertxOptions} before the node's Vert.x exists. */
+  /** A registry with the JVM's metrics bound; give it to {@link #builder} before the node's Vert.x exists. */
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
