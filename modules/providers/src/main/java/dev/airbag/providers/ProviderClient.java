@@ -21,6 +21,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -223,24 +226,37 @@ public final class ProviderClient {
     } else {
       outcome = adapter.classifyClientError(status, json, message);
     }
-    return new ProviderException(outcome, status, message, retryAfterMillis(headers));
+    // An HTTP-date retry-after is wall-clock time, so it is read against the wall clock.
+    return new ProviderException(outcome, status, message, retryAfterMillis(headers, System.currentTimeMillis()));
   }
 
-  /** {@code retry-after-ms} (OpenAI) or {@code retry-after} in seconds; HTTP-dates are not honoured. */
-  static long retryAfterMillis(MultiMap headers) {
-    try {
-      String ms = headers.get("retry-after-ms");
-      if (ms != null) {
+  /**
+   * How long the provider asked not to be called, in millis, or -1: {@code retry-after-ms} (OpenAI), else
+   * {@code retry-after} as seconds or as an HTTP-date (RFC 9110), the latter counted from {@code nowMillis}.
+   * A value that is neither is treated as absent.
+   */
+  static long retryAfterMillis(MultiMap headers, long nowMillis) {
+    String ms = headers.get("retry-after-ms");
+    if (ms != null) {
+      try {
         return Math.max(0, Math.round(Double.parseDouble(ms)));
+      } catch (NumberFormatException e) {
+        // not a number: fall back to retry-after
       }
-      String seconds = headers.get("retry-after");
-      if (seconds != null) {
-        return Math.max(0, Math.round(Double.parseDouble(seconds) * 1000));
-      }
-    } catch (NumberFormatException e) {
-      // an HTTP-date: treated as absent
     }
-    return -1;
+    String value = headers.get("retry-after");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Math.round(Double.parseDouble(value) * 1000));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        return Math.max(0, ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - nowMillis);
+      } catch (DateTimeParseException neither) {
+        return -1;
+      }
+    }
   }
 
   private ProviderException classify(Throwable t) {

@@ -19,6 +19,7 @@ import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -189,6 +190,19 @@ class ProviderClientTest {
 
     sim.fault(Fault.of(Fault.Mode.RESET));
     assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+  }
+
+  @Test
+  void retryAfterIsReadAsMillisSecondsOrAnHttpDate() {
+    long now = java.time.Instant.parse("2026-11-25T08:00:00Z").toEpochMilli();
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after-ms", "1500"), now)).isEqualTo(1_500);
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("Retry-After", "7"), now)).isEqualTo(7_000);
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "Wed, 25 Nov 2026 08:00:30 GMT"), now))
+        .isEqualTo(30_000);
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "Wed, 25 Nov 2026 07:59:00 GMT"), now))
+        .as("a date already past: call again now").isZero();
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "soon"), now)).isEqualTo(-1);
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap(), now)).isEqualTo(-1);
   }
 
   @Test
