@@ -10,6 +10,7 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.Durations;
 import dev.airbag.core.config.Secret;
 import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
@@ -330,7 +331,12 @@ final class ApiVerticle extends VerticleBase {
     }, end -> {
       flush.run();
       if (end.failed()) {
-        String message = end.cause() instanceof ProviderException pe ? pe.getMessage() : "the provider stream failed";
+        ProviderException broke = end.cause() instanceof ProviderException pe
+            ? pe : new ProviderException(Outcome.CONNECT_FAILURE, "the provider stream failed");
+        if (!response.closed()) {
+          lanes.get(served.deployment()).streamBroke(broke); // a caller that hung up is not the provider's fault
+        }
+        String message = broke.getMessage();
         response.end(sse(OpenAiJson.error("The provider's stream broke off: " + message, "server_error", null, "stream_interrupted")));
         return;
       }

@@ -231,6 +231,15 @@ final class ProviderLane {
     }
   }
 
+  /**
+   * A stream broke after its first token: too late to fail over, but the breaker must hear of it, or a
+   * provider that cuts every stream midway would never trip. It counts as a failed call of its own.
+   */
+  void streamBroke(ProviderException failure) {
+    count(failure.outcome());
+    report(new CallRecord(Permit.CALL, failure.outcome(), 0, -1), false);
+  }
+
   /** A streamed answer reached its end: it gets the checks and the judge's sampling a whole answer gets. */
   void streamEnded(ChatRequest request, ChatResponse response) {
     checkQuality(request, response, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);

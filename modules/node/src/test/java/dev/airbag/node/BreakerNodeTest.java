@@ -68,6 +68,24 @@ class BreakerNodeTest extends NodeTestBase {
   }
 
   @Test
+  void streamsThatBreakAfterTheirFirstTokenStillTripTheBreaker() throws Exception {
+    gw.primary.fault(Fault.of(Fault.Mode.STREAM_CUT).withAfterChunks(2));
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = gw.chat("primary", "Rain fell all week on the valley.", true);
+      assertThat(r.headers().firstValue("x-airbag-tier")).as("too late to fail over").hasValue("primary");
+      assertThat(r.body()).contains("stream_interrupted");
+    }
+    // Each broken stream counts a success at its first token and a failure at the break: 10 calls, 50%.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      JsonObject b = primaryBreaker();
+      assertThat(b.getString("state")).isEqualTo("OPEN");
+      assertThat(b.getString("reason")).isEqualTo("error_rate");
+    });
+    assertThat(gw.chat("primary", "Rain fell all week on the valley.", true).headers().firstValue("x-airbag-tier"))
+        .hasValue("secondary");
+  }
+
+  @Test
   void healthySuccessesReachTheBreakerGatheredAndCountBesideFailures() throws Exception {
     for (int i = 0; i < 7; i++) {
       assertThat(tier()).isEqualTo("primary");
