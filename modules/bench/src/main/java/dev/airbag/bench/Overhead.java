@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -54,8 +55,7 @@ public final class Overhead {
    * @param direct the simulator that really answers, which the direct path calls
    */
   record Scenario(String key, String title, int nodes, int rateDivisor, boolean stream, String timeout, boolean breakerHeldClosed,
-      double judgeRate, java.util.function.Function<Sims, String> primaryBase,
-      java.util.function.Function<Sims, Simulator> direct, Setup setup) {}
+      double judgeRate, Function<Sims, String> primaryBase, Function<Sims, Simulator> direct, Setup setup) {}
 
   private Overhead() {}
 
@@ -70,7 +70,7 @@ public final class Overhead {
 
   static List<Scenario> scenarios(int refusedPort) {
     Setup none = (sims, nodes) -> { };
-    java.util.function.Function<Sims, String> primary = s -> s.primary().baseUrl() + "/v1";
+    Function<Sims, String> primary = s -> s.primary().baseUrl() + "/v1";
     return List.of(
         new Scenario("healthy", "healthy primary", 1, 1, false, "10", false, 0, primary, Sims::primary, none),
         new Scenario("stream", "healthy primary, streamed", 1, 1, true, "10", false, 0, primary, Sims::primary, none),

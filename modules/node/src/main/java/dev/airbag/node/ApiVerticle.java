@@ -229,14 +229,14 @@ final class ApiVerticle extends VerticleBase {
     }
     Span span = laneSource.tracing().server(ctx.request(), parsed.request.model());
     ctx.response().endHandler(v -> span.setAttribute("http.response.status_code", (long) ctx.response().getStatusCode()).end());
-    ctx.response().closeHandler(v -> span.end()); // the caller went away before the end
+    ctx.response().closeHandler(v -> span.end()); // the caller went away before the end (a stream replaces this)
     router.route(parsed.request, Context.root().with(span)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
       traced(span, ar.result());
-      respond(ctx.response(), parsed, ar.result());
+      respond(ctx.response(), parsed, ar.result(), span);
     });
   }
 
@@ -248,13 +248,13 @@ final class ApiVerticle extends VerticleBase {
     }
   }
 
-  private void respond(HttpServerResponse response, Parsed parsed, RoutedAnswer answer) {
+  private void respond(HttpServerResponse response, Parsed parsed, RoutedAnswer answer, Span span) {
     response.putHeader(ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
     long created = clock.nowMillis() / 1000;
     if (answer instanceof RoutedAnswer.Served served) {
       response.putHeader(TIER_HEADER, served.tier()).putHeader(DEPLOYMENT_HEADER, served.deployment());
       if (served.stream() != null) {
-        stream(response, served, parsed, created);
+        stream(response, served, parsed, created, span);
       } else {
         response.putHeader("content-type", "application/json")
             .end(OpenAiJson.completion(served.response(), served.model(), created).encode());
@@ -296,11 +296,14 @@ final class ApiVerticle extends VerticleBase {
    * [DONE]. A stream that ends cleanly goes back, assembled, to its deployment's lane for the answer
    * checks and the judge.
    */
-  private void stream(HttpServerResponse response, RoutedAnswer.Served served, Parsed parsed, long created) {
+  private void stream(HttpServerResponse response, RoutedAnswer.Served served, Parsed parsed, long created, Span span) {
     String id = "chatcmpl-" + java.util.UUID.randomUUID();
     ChatStream stream = served.stream();
     response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-    response.closeHandler(v -> stream.cancel());
+    response.closeHandler(v -> {
+      stream.cancel();
+      span.end();
+    });
     AtomicReference<Usage> usage = new AtomicReference<>();
     AtomicReference<FinishReason> finish = new AtomicReference<>(FinishReason.STOP);
     StringBuilder text = new StringBuilder();

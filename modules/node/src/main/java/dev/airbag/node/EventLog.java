@@ -28,11 +28,11 @@ final class EventLog {
     this.clock = clock;
   }
 
-  /** Records {@code event} under {@code key} unless an event with that key is there already; never fails. */
+  /** Stamps {@code event} with the time and records it under {@code key}, unless that key is there already; never fails. */
   void record(String key, JsonObject event) {
-    JsonObject stamped = event.copy().put("at", clock.nowMillis());
+    event.put("at", clock.nowMillis());
     vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
-        .compose(map -> map.putIfAbsent(key, stamped, KEEP_MILLIS))
+        .compose(map -> map.putIfAbsent(key, event, KEEP_MILLIS))
         .onFailure(e -> LOG.warning(() -> "could not record " + key + " in the event log: " + e.getMessage()));
   }
 

@@ -11,6 +11,7 @@ import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeScore;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.DecodeException;
@@ -102,9 +103,8 @@ final class JudgeVerticle extends VerticleBase {
         continue;
       }
       inFlight++;
-      double threshold = judged.get().breaker().judgeThreshold();
-      judge(sample, judge.get()).onComplete(ar -> {
-        laneSource.metrics().judged(sample.deployment(), ar.result() == null ? "judge_failed" : verdict(ar.result(), threshold));
+      judge(sample, judge.get(), judged.get().breaker().judgeThreshold()).onComplete(ar -> {
+        laneSource.metrics().judged(sample.deployment(), ar.result());
         inFlight--;
         drain();
       });
@@ -123,37 +123,33 @@ final class JudgeVerticle extends VerticleBase {
     return true;
   }
 
-  private static String verdict(OptionalDouble score, double threshold) {
-    if (score.isEmpty()) {
-      return "unparseable";
-    }
-    return score.getAsDouble() >= threshold ? "pass" : "fail";
-  }
-
-  /** The judge's score of one sample: empty when its verdict was unparseable, a null result when the judge failed. */
-  private Future<OptionalDouble> judge(JudgeSample sample, Deployment judge) {
+  /**
+   * Has {@code judge} score one sample; never fails. The verdict: {@code pass} or {@code fail} against the
+   * judged deployment's {@code threshold}, {@code unparseable}, or {@code judge_failed}.
+   */
+  private Future<String> judge(JudgeSample sample, Deployment judge, double threshold) {
     ChatRequest rubric = new ChatRequest(judge.modelGroup(), List.of(new ChatMessage(Role.SYSTEM, RUBRIC),
         new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
         OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
     long deadline = clock.nanoTime() + JUDGE_DEADLINE.toNanos();
-    return lanes.get(judge.id()).call(rubric, deadline, true, io.opentelemetry.context.Context.root())
+    return lanes.get(judge.id()).call(rubric, deadline, true, Context.root())
         .map(reply -> {
           if (reply.outcome() != Outcome.SUCCESS) {
             judgeFailed++;
-            return (OptionalDouble) null;
+            return "judge_failed";
           }
           OptionalDouble score = parseVerdict(reply.response().orElseThrow().content());
           if (score.isEmpty()) {
             unparseable++;
-            return score;
+            return "unparseable";
           }
           judged++;
           vertx.eventBus().send(Addresses.judgeScore(sample.deployment()), new JudgeScore(score.getAsDouble()));
-          return score;
+          return score.getAsDouble() >= threshold ? "pass" : "fail";
         })
         .recover(e -> {
           judgeFailed++;
-          return Future.succeededFuture(null);
+          return Future.succeededFuture("judge_failed");
         });
   }
 
