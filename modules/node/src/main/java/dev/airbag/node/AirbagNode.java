@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * A running gateway node on a Vert.x instance, clustered or not: one provider verticle per deployment,
- * then the API verticles. Start it with {@link #start}; the returned node tells its HTTP port. It lives
+ * the judge, the API verticles, then the drill runner. Start it with {@link #start}; the returned node tells its HTTP port. It lives
  * as long as its Vert.x: closing that stops it (and, when clustered, leaves the cluster).
  */
 public final class AirbagNode {
@@ -47,22 +47,24 @@ public final class AirbagNode {
     TierPlan plan = new TierPlan(config);
     String node = Cluster.nodeId(vertx);
     BreakerBoard board = new BreakerBoard(config.deployments());
+    DrillBoard drills = new DrillBoard();
     EventLog events = new EventLog(vertx, options.clock());
     events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(vertx);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
-    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, metrics, tracing);
+    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, metrics, events)));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics, events)));
     }
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
         .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, lanes, options.host(), port, node, events),
                 new DeploymentOptions().setInstances(options.apiInstances()))
+            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, options.clock(), node, board, drills, events, options.host(), port)))
             .map(id -> new AirbagNode(port, node)));
   }
 
@@ -88,6 +90,7 @@ public final class AirbagNode {
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
       bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));
       bus.registerDefaultCodec(JudgeScore.class, new LocalCodec<>(JudgeScore.class));
+      bus.registerDefaultCodec(DrillPlan.class, new LocalCodec<>(DrillPlan.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there
     }

@@ -52,6 +52,8 @@ final class ApiVerticle extends VerticleBase {
   static final String TIER_HEADER = "x-airbag-tier";
   static final String DEPLOYMENT_HEADER = "x-airbag-deployment";
   static final String ATTEMPTS_HEADER = "x-airbag-attempts";
+  /** Marks a drill's synthetic request with the drill's id. */
+  static final String DRILL_HEADER = "x-airbag-drill";
   static final String CANNED_MODEL = "airbag-canned";
 
   private final GatewayConfig config;
@@ -62,6 +64,7 @@ final class ApiVerticle extends VerticleBase {
   private final int port;
   private final String node;
   private final EventLog events;
+  private final DrillBoard drills;
   private Map<String, ProviderLane> lanes;
   private ChatRouter router;
 
@@ -72,6 +75,7 @@ final class ApiVerticle extends VerticleBase {
     this.plan = plan;
     this.laneSource = laneSource;
     this.clock = laneSource.clock();
+    this.drills = laneSource.drills();
     this.host = host;
     this.port = port;
   }
@@ -99,6 +103,9 @@ final class ApiVerticle extends VerticleBase {
     web.get("/admin/events").handler(ctx -> events.list()
         .onSuccess(list -> ctx.json(new JsonObject().put("events", list)))
         .onFailure(ctx::fail));
+    web.post("/admin/drills").handler(this::startDrill);
+    web.get("/admin/drills").handler(this::drills);
+    web.get("/admin/drills/:id").handler(this::drill);
     web.get("/admin/judge").handler(ctx -> vertx.eventBus().<JsonObject>request(Addresses.JUDGE_STATS, null)
         .onSuccess(m -> ctx.json(m.body().put("node", node)))
         .onFailure(ctx::fail));
@@ -177,6 +184,76 @@ final class ApiVerticle extends VerticleBase {
     });
   }
 
+  /** A drill breaks a provider on every node on purpose: it starts only with an admin key configured and presented. */
+  private void startDrill(RoutingContext ctx) {
+    if (config.airbag().adminKey().isEmpty()) {
+      error(ctx.response(), 403, "Drills need an admin key: set airbag.admin_key in the config.", "invalid_request_error", null,
+          "admin_key_not_configured");
+      return;
+    }
+    DrillPlan plan;
+    try {
+      JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+      plan = DrillPlan.parse(body == null ? new JsonObject() : body, config);
+    } catch (DecodeException | ClassCastException e) {
+      error(ctx.response(), 400, "The drill request must be a JSON object.", "invalid_request_error", null, null);
+      return;
+    } catch (DrillPlan.Invalid e) {
+      error(ctx.response(), 400, e.getMessage(), "invalid_request_error", e.param, null);
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.DRILL_START, plan).onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException r && r.failureCode() == 409) {
+          error(ctx.response(), 409, r.getMessage(), "invalid_request_error", "target", "drill_in_progress");
+        } else {
+          ctx.fail(ar.cause());
+        }
+        return;
+      }
+      JsonObject report = ar.result().body();
+      ctx.response().setStatusCode(202).putHeader("location", "/admin/drills/" + report.getString("id"));
+      ctx.json(report);
+    });
+  }
+
+  private void drills(RoutingContext ctx) {
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP).compose(map -> map.values()).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonArray list = new JsonArray();
+      ar.result().stream().map(this::current).sorted(java.util.Comparator.comparingLong((JsonObject r) -> r.getLong("started_at")).reversed())
+          .forEach(r -> list.add(new JsonObject().put("id", r.getString("id")).put("kind", r.getString("kind"))
+              .put("target", r.getString("target")).put("status", r.getString("status")).put("started_at", r.getLong("started_at"))));
+      ctx.json(new JsonObject().put("drills", list));
+    });
+  }
+
+  private void drill(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP).compose(map -> map.get(id)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else if (ar.result() == null) {
+        error(ctx.response(), 404, "No drill '" + id + "'.", "invalid_request_error", "id", null);
+      } else if ("md".equals(ctx.request().getParam("format"))) {
+        ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(DrillReport.markdown(current(ar.result())));
+      } else {
+        ctx.json(current(ar.result()));
+      }
+    });
+  }
+
+  /** A report still "running" long after its drill should have finished lost its node: it says so. */
+  private JsonObject current(JsonObject report) {
+    if ("running".equals(report.getString("status")) && clock.nowMillis() > report.getLong("finish_by") + 60_000) {
+      return report.copy().put("status", "abandoned");
+    }
+    return report;
+  }
+
   private Future<JsonObject> askBreaker(Deployment d, BreakerCommand command) {
     return vertx.eventBus().<JsonObject>request(Addresses.breakerAdmin(d.id()), command).map(reply -> reply.body());
   }
@@ -188,14 +265,18 @@ final class ApiVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("object", "list").put("data", data));
   }
 
-  /** A request as read from either door, or the error to give back instead. */
-  private record Parsed(ChatRequest request, boolean includeUsage, int status, JsonObject error) {
+  /** A request as read from either door, with who it is for, or the error to give back instead. */
+  private record Parsed(ChatRequest request, Caller caller, boolean includeUsage, int status, JsonObject error) {
     static Parsed refused(int status, JsonObject error) {
-      return new Parsed(null, false, status, error);
+      return new Parsed(null, null, false, status, error);
     }
   }
 
-  private Parsed parse(Object raw) {
+  /**
+   * Reads a request; {@code drill} is its {@value #DRILL_HEADER} header, which makes it a drill's own
+   * traffic only when it names a drill this node knows.
+   */
+  private Parsed parse(Object raw, String drill) {
     if (!(raw instanceof JsonObject body)) {
       return Parsed.refused(400, OpenAiJson.error("The request body must be a JSON object.", "invalid_request_error", null, null));
     }
@@ -210,7 +291,8 @@ final class ApiVerticle extends VerticleBase {
           + String.join(", ", plan.modelGroups()), "invalid_request_error", "model", "model_not_found"));
     }
     JsonObject streamOptions = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-    return new Parsed(request, Boolean.TRUE.equals(streamOptions.getValue("include_usage")), 0, null);
+    Caller caller = drill != null && drills.knows(drill) ? Caller.DRILL : Caller.USER;
+    return new Parsed(request, caller, Boolean.TRUE.equals(streamOptions.getValue("include_usage")), 0, null);
   }
 
   private void chat(RoutingContext ctx) {
@@ -222,7 +304,7 @@ final class ApiVerticle extends VerticleBase {
           "invalid_request_error", null, null);
       return;
     }
-    Parsed parsed = parse(body);
+    Parsed parsed = parse(body, ctx.request().getHeader(DRILL_HEADER));
     if (parsed.request == null) {
       ctx.response().setStatusCode(parsed.status).putHeader("content-type", "application/json").end(parsed.error.encode());
       return;
@@ -230,7 +312,7 @@ final class ApiVerticle extends VerticleBase {
     Span span = laneSource.tracing().server(ctx.request(), parsed.request.model());
     ctx.response().endHandler(v -> span.setAttribute("http.response.status_code", (long) ctx.response().getStatusCode()).end());
     ctx.response().closeHandler(v -> span.end()); // the caller went away before the end (a stream replaces this)
-    router.route(parsed.request, Context.root().with(span)).onComplete(ar -> {
+    router.route(parsed.request, parsed.caller, Context.root().with(span)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -348,12 +430,13 @@ final class ApiVerticle extends VerticleBase {
       }
       response.end("data: [DONE]\n\n");
       lanes.get(served.deployment()).streamEnded(parsed.request,
-          new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get()));
+          new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get()),
+          parsed.caller);
     });
   }
 
   private void busChat(Message<Object> message) {
-    Parsed parsed = parse(message.body());
+    Parsed parsed = parse(message.body(), message.headers().get(DRILL_HEADER));
     if (parsed.request == null) {
       message.fail(parsed.status, parsed.error.encode());
       return;
@@ -364,7 +447,7 @@ final class ApiVerticle extends VerticleBase {
       return;
     }
     Span span = laneSource.tracing().bus(parsed.request.model());
-    router.route(parsed.request, Context.root().with(span)).onComplete(ar -> {
+    router.route(parsed.request, parsed.caller, Context.root().with(span)).onComplete(ar -> {
       if (ar.succeeded()) {
         traced(span, ar.result());
       }

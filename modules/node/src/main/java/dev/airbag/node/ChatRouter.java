@@ -44,10 +44,10 @@ final class ChatRouter {
   private record Candidate(Tier tier, Deployment deployment) {}
 
   /** Routes a request whose model group is known to exist. */
-  Future<RoutedAnswer> route(ChatRequest request, Context trace) {
+  Future<RoutedAnswer> route(ChatRequest request, Caller caller, Context trace) {
     List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
     long deadline = clock.nanoTime() + requestTimeout.toNanos();
-    Walk walk = new Walk(request, chain, deadline, trace);
+    Walk walk = new Walk(request, caller, chain, deadline, trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
       if (answer instanceof RoutedAnswer.Served served) {
@@ -73,6 +73,7 @@ final class ChatRouter {
   /** The state of one request's way down the chain. */
   private final class Walk {
     final ChatRequest request;
+    final Caller caller;
     final List<Tier> chain;
     final long deadline;
     final Context trace;
@@ -81,9 +82,10 @@ final class ChatRouter {
     boolean contextJumped;
     Optional<ProviderException> lastFailure = Optional.empty();
 
-    Walk(ChatRequest request, List<Tier> chain, long deadline, Context trace) {
+    Walk(ChatRequest request, Caller caller, List<Tier> chain, long deadline, Context trace) {
       this.trace = trace;
       this.request = request;
+      this.caller = caller;
       this.chain = chain;
       this.deadline = deadline;
     }
@@ -94,7 +96,7 @@ final class ChatRouter {
         return;
       }
       Candidate candidate = candidates.get(index);
-      lanes.get(candidate.deployment().id()).call(request, deadline, false, trace)
+      lanes.get(candidate.deployment().id()).call(request, deadline, caller, trace)
           .onSuccess(reply -> onReply(candidates, index, candidate, reply));
     }
 

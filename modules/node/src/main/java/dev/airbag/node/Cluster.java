@@ -84,6 +84,15 @@ public final class Cluster {
     return 1;
   }
 
+  /** Every member's node id as this node sees them, itself included; just this node when standalone. */
+  static java.util.List<String> memberIds(Vertx vertx, String self) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
+        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
+      return hazelcast.getHazelcastInstance().getCluster().getMembers().stream().map(Cluster::vertxNodeId).sorted().toList();
+    }
+    return java.util.List.of(self);
+  }
+
   /** The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers do. */
   private static String vertxNodeId(com.hazelcast.cluster.Member member) {
     String id = member.getAttribute("__vertx.nodeId");

@@ -132,7 +132,7 @@ final class JudgeVerticle extends VerticleBase {
         new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
         OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
     long deadline = clock.nanoTime() + JUDGE_DEADLINE.toNanos();
-    return lanes.get(judge.id()).call(rubric, deadline, true, Context.root())
+    return lanes.get(judge.id()).call(rubric, deadline, Caller.JUDGE, Context.root())
         .map(reply -> {
           if (reply.outcome() != Outcome.SUCCESS) {
             judgeFailed++;

@@ -51,6 +51,9 @@ final class ProviderLane {
 
   private final Vertx vertx;
   private final ProviderClient client;
+  /** The same deployment with a drill's broken key, for calls made while a failover drill is on it. */
+  private final ProviderClient brokenKeyClient;
+  private final DrillBoard drills;
   private final Deployment deployment;
   private final RouterSettings router;
   private final JudgeSettings judging;
@@ -69,12 +72,14 @@ final class ProviderLane {
   private int gathered;
   private int gatheredSlow;
 
-  ProviderLane(Vertx vertx, ProviderClient client, Deployment deployment, RouterSettings router, JudgeSettings judging,
-      Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics,
-      NodeTracing tracing) {
+  ProviderLane(Vertx vertx, ProviderClient client, ProviderClient brokenKeyClient, Deployment deployment, RouterSettings router,
+      JudgeSettings judging, Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
+      NodeMetrics metrics, NodeTracing tracing) {
     this.tracing = tracing;
     this.vertx = vertx;
     this.client = client;
+    this.brokenKeyClient = brokenKeyClient;
+    this.drills = drills;
     this.deployment = deployment;
     this.router = router;
     this.judging = judging;
@@ -95,15 +100,15 @@ final class ProviderLane {
   }
 
   /**
-   * Answers a request from this deployment, or says why not; never fails. A judge's own call
-   * ({@code judging}) is neither checked nor judged itself. Each attempt is a span under {@code trace}.
+   * Answers a request from this deployment, or says why not; never fails. What the answer is checked and
+   * judged by depends on the {@code caller}. Each attempt is a span under {@code trace}.
    */
-  Future<ProviderReply> call(ChatRequest request, long deadlineNanos, boolean judging, Context trace) {
+  Future<ProviderReply> call(ChatRequest request, long deadlineNanos, Caller caller, Context trace) {
     long now = clock.nowMillis();
     BreakerView view = board.view(deployment.id());
     if (view.callable(now)) {
       Promise<ProviderReply> reply = Promise.promise();
-      attempt(request, deadlineNanos, judging, trace, reply, 1, Permit.CALL, false);
+      attempt(request, deadlineNanos, caller, trace, reply, 1, Permit.CALL, false);
       return reply.future();
     }
     if (view.benched(now)) {
@@ -121,7 +126,7 @@ final class ProviderLane {
             return Future.succeededFuture(benched(board.view(deployment.id())));
           }
           Promise<ProviderReply> reply = Promise.promise();
-          attempt(request, deadlineNanos, judging, trace, reply, 1, permit, true);
+          attempt(request, deadlineNanos, caller, trace, reply, 1, permit, true);
           return reply.future();
         });
   }
@@ -132,7 +137,7 @@ final class ProviderLane {
     return ProviderReply.failed(new ProviderException(Outcome.BENCHED, deployment.id() + why), 0);
   }
 
-  private void attempt(ChatRequest request, long deadlineNanos, boolean judging, Context trace, Promise<ProviderReply> reply,
+  private void attempt(ChatRequest request, long deadlineNanos, Caller caller, Context trace, Promise<ProviderReply> reply,
       int attempt, Permit permit, boolean granted) {
     long remainingMillis = (deadlineNanos - clock.nanoTime()) / 1_000_000;
     if (remainingMillis <= 0) {
@@ -143,9 +148,14 @@ final class ProviderLane {
     long started = clock.nanoTime();
     Span span = tracing.attempt(trace, deployment, attempt);
     Map<String, String> traceHeaders = NodeTracing.headers(span);
+    DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
+    ProviderClient via = drill != null && drill.kind() == DrillOverride.Kind.BROKEN_KEY ? brokenKeyClient : client;
     Future<ProviderReply> outcome = request.stream()
-        ? client.stream(request, timeout, traceHeaders).map(s -> ProviderReply.streaming(s, attempt))
-        : client.complete(request, timeout, traceHeaders).map(r -> ProviderReply.answered(r, attempt));
+        ? via.stream(request, timeout, traceHeaders).map(s -> ProviderReply.streaming(s, attempt))
+        : via.complete(request, timeout, traceHeaders).map(r -> ProviderReply.answered(r, attempt));
+    if (drill != null && drill.kind() == DrillOverride.Kind.DEGRADED_ANSWERS && caller == Caller.DRILL && !request.stream()) {
+      outcome = outcome.map(r -> ProviderReply.answered(Garble.answer(r.response().orElseThrow(), drill.seed()), attempt));
+    }
     outcome.onComplete(ar -> {
       long latencyNanos = clock.nanoTime() - started;
       long latencyMillis = latencyNanos / 1_000_000;
@@ -156,9 +166,9 @@ final class ProviderLane {
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
         reply.complete(ar.result());
-        if (!judging) {
+        if (caller != Caller.JUDGE) {
           boolean recovering = granted || board.view(deployment.id()).state() == BreakerState.HALF_OPEN;
-          ar.result().response().ifPresent(r -> checkQuality(request, r, recovering));
+          ar.result().response().ifPresent(r -> checkQuality(request, r, caller, recovering));
         }
         return;
       }
@@ -187,7 +197,7 @@ final class ProviderLane {
         vertx.setTimer(Math.max(1, wait), t -> {
           // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
           if (board.view(deployment.id()).callable(clock.nowMillis())) {
-            attempt(request, deadlineNanos, judging, trace, reply, attempt + 1, Permit.CALL, false);
+            attempt(request, deadlineNanos, caller, trace, reply, attempt + 1, Permit.CALL, false);
           } else {
             reply.complete(ProviderReply.failed(failure, attempt));
           }
@@ -241,16 +251,25 @@ final class ProviderLane {
   }
 
   /** A streamed answer reached its end: it gets the checks and the judge's sampling a whole answer gets. */
-  void streamEnded(ChatRequest request, ChatResponse response) {
-    checkQuality(request, response, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);
+  void streamEnded(ChatRequest request, ChatResponse response, Caller caller) {
+    checkQuality(request, response, caller, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);
   }
 
   /**
    * After the reply is on its way: the cheap checks on every answer (a failure is a 0 for the quality
    * signal, named), else a sample for this node's judge: every answer while recovering (the probe and
-   * the ramp), {@code sample_rate} of them otherwise.
+   * the ramp), {@code sample_rate} of them otherwise. A drill's own requests count only in a quality
+   * drill on this deployment: each degraded answer goes to the judge, and its recovery is judged as a
+   * user's would be.
    */
-  private void checkQuality(ChatRequest request, ChatResponse response, boolean recovering) {
+  private void checkQuality(ChatRequest request, ChatResponse response, Caller caller, boolean recovering) {
+    if (caller == Caller.DRILL) {
+      DrillOverride drill = drills.latest(deployment.id());
+      if (drill == null || drill.kind() != DrillOverride.Kind.DEGRADED_ANSWERS) {
+        return;
+      }
+      recovering |= drill.activeAt(clock.nowMillis());
+    }
     Optional<AnswerCheck> failed = AnswerCheck.firstFailed(checks, request, response);
     if (failed.isPresent()) {
       vertx.eventBus().send(Addresses.answerFlagged(deployment.id()), new AnswerFlagged(failed.get().label()));

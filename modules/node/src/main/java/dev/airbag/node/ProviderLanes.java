@@ -2,6 +2,7 @@ package dev.airbag.node;
 
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.config.Secret;
 import dev.airbag.core.time.Clock;
 import dev.airbag.providers.ProviderClient;
 import io.vertx.core.Vertx;
@@ -12,10 +13,10 @@ import java.util.function.DoubleSupplier;
 
 /**
  * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
- * clock, randomness, breaker board, metrics and tracing. Each verticle opens its lanes once, in {@code start()}.
+ * clock, randomness, breaker and drill boards, metrics and tracing. Each verticle opens its lanes once, in {@code start()}.
  */
-record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, NodeMetrics metrics,
-    NodeTracing tracing) {
+record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
+    NodeMetrics metrics, NodeTracing tracing) {
 
   /**
    * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,
@@ -25,8 +26,9 @@ record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, B
     HttpClient http = ProviderClient.newHttpClient(vertx);
     Map<String, ProviderLane> lanes = new LinkedHashMap<>();
     for (Deployment d : config.deployments()) {
-      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d), d, config.router(),
-          config.airbag().judge(), config.airbag().checks(), clock, random, board, metrics, tracing));
+      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d),
+          new ProviderClient(vertx, http, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
+          config.airbag().judge(), config.airbag().checks(), clock, random, board, drills, metrics, tracing));
     }
     return Map.copyOf(lanes);
   }

@@ -53,6 +53,10 @@ final class ProviderVerticle extends VerticleBase {
   private final DoubleSupplier random;
   private final String node;
   private final BreakerBoard board;
+  private final DrillBoard drills;
+  private DrillSightings sightings;
+  /** The drill whose first failed call this node has reported, so it reports once. */
+  private String firstFailureSeen;
   private Breaker breaker;
   /** What this node counted since it last published, and when the first of it happened. */
   private WindowCounts unpublished = WindowCounts.EMPTY;
@@ -72,7 +76,8 @@ final class ProviderVerticle extends VerticleBase {
   private volatile double judgeMean = Double.NaN;
 
   ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
-      BreakerBoard board, NodeMetrics metrics, EventLog events) {
+      BreakerBoard board, DrillBoard drills, NodeMetrics metrics, EventLog events) {
+    this.drills = drills;
     this.metrics = metrics;
     this.events = events;
     this.deployment = deployment;
@@ -123,7 +128,18 @@ final class ProviderVerticle extends VerticleBase {
       count(breaker.recordCheckFailure(m.body().check()));
       publishView();
     });
+    MessageConsumer<JsonObject> drill = bus.consumer(Addresses.drill(deployment.id()), m -> drills.put(DrillOverride.fromJson(m.body())));
+    sightings = new DrillSightings(vertx);
     vertx.setPeriodic(PUBLISH_EVERY_MILLIS, t -> publishDelta());
+    // A drill under way when this node joins applies here too.
+    Future<Void> drillJoined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_OVERRIDE_MAP)
+        .compose(map -> map.get(deployment.id()))
+        .map(current -> {
+          if (current != null) {
+            drills.put(DrillOverride.fromJson(current));
+          }
+          return null;
+        });
     // Start from the cluster's current decision, not from CLOSED.
     Future<Void> joined = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BREAKER_MAP)
         .compose(map -> map.get(deployment.id()))
@@ -135,7 +151,7 @@ final class ProviderVerticle extends VerticleBase {
           return null;
         });
     return Future.all(List.of(permits.completion(), records.completion(), successes.completion(), admin.completion(), decisions.completion(),
-        deltas.completion(), scores.completion(), flagged.completion(), joined));
+        deltas.completion(), scores.completion(), flagged.completion(), drill.completion(), joined, drillJoined));
   }
 
   /**
@@ -255,6 +271,11 @@ final class ProviderVerticle extends VerticleBase {
     switch (command.op()) {
       case OPEN -> breaker.forceOpen(TripReason.MANUAL, command.openFor().orElse(deployment.breaker().cooldown()));
       case CLOSE -> breaker.forceClose();
+      case DRILL_OVER -> {
+        if (breaker.state() == BreakerState.OPEN) {
+          breaker.forceOpen(TripReason.DRILL, java.time.Duration.ZERO);
+        }
+      }
       case SNAPSHOT -> { }
     }
     publishView();
@@ -265,6 +286,12 @@ final class ProviderVerticle extends VerticleBase {
 
   private void record(CallRecord call) {
     count(breaker.record(call.permit(), call.outcome(), call.latencyMillis()));
+    DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
+    if (drill != null && call.outcome().countsAgainstProvider() && !drill.drill().equals(firstFailureSeen)) {
+      firstFailureSeen = drill.drill();
+      sightings.record(drill.drill(), "first_failure", new JsonObject().put("node", node).put("at", clock.nowMillis())
+          .put("latency_ms", call.latencyMillis()).put("outcome", call.outcome().label()));
+    }
     if (call.benchMillis() >= 0) {
       retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + call.benchMillis());
     }
@@ -288,6 +315,11 @@ final class ProviderVerticle extends VerticleBase {
     judgeMean = s.judgeWindow().judged() == 0 ? Double.NaN : s.judgeWindow().judgeMean();
     if (current.state() != state) {
       metrics.transition(deployment.id(), current.state(), state, s.reason().map(TripReason::label).orElse("none"));
+      DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
+      if (drill != null && state == BreakerState.OPEN) {
+        sightings.record(drill.drill(), "opened/" + node, new JsonObject().put("node", node).put("at", clock.nowMillis())
+            .put("reason", s.reason().map(TripReason::label).orElse(null)).put("detail", s.detail().orElse(null)));
+      }
     }
     if (current.state() != state || current.openUntilMillis() != openUntil || current.retryAfterUntilMillis() != retryAfterUntil) {
       board.publish(deployment.id(), new BreakerView(state, openUntil, retryAfterUntil,

@@ -34,6 +34,8 @@ public final class Simulator {
   private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.HEALTHY);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong faultsServed = new AtomicLong();
+  /** Requests refused for presenting a key other than the configured one. */
+  private final AtomicLong keysRefused = new AtomicLong();
   private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
   private final AtomicReference<Received> lastReceived = new AtomicReference<>();
@@ -111,10 +113,16 @@ public final class Simulator {
     return lastReceived.get();
   }
 
+  /** Requests refused since the last reset because they presented the wrong key. */
+  public long keysRefused() {
+    return keysRefused.get();
+  }
+
   public void reset() {
     fault.set(Fault.HEALTHY);
     requests.set(0);
     faultsServed.set(0);
+    keysRefused.set(0);
     byFormat.clear();
   }
 
@@ -122,6 +130,7 @@ public final class Simulator {
     JsonObject formats = new JsonObject();
     byFormat.forEach((k, v) -> formats.put(k, v.get()));
     return new JsonObject().put("requests", requests.get()).put("faults_served", faultsServed.get())
+        .put("keys_refused", keysRefused.get())
         .put("by_format", formats).put("fault", fault.get().toJson());
   }
 
@@ -142,6 +151,7 @@ public final class Simulator {
     }
     lastReceived.set(new Received(format.name(), request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
     if (options.apiKey() != null && !options.apiKey().equals(format.presentedKey(request))) {
+      keysRefused.incrementAndGet();
       error(ctx, format, WireFormat.ErrorKind.AUTH, "invalid x-api-key", 0);
       return;
     }

@@ -22,4 +22,10 @@ public record Deployment(
     Optional<Secret> apiKey,
     String apiBase,
     Duration timeout,
-    BreakerSettings breaker) {}
+    BreakerSettings breaker) {
+
+  /** This deployment presenting another key: what a failover drill calls it with. */
+  public Deployment withApiKey(Secret key) {
+    return new Deployment(id, modelGroup, provider, model, Optional.of(key), apiBase, timeout, breaker);
+  }
+}

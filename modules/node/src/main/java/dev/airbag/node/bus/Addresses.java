@@ -27,7 +27,23 @@ public final class Addresses {
   /** The clustered map where nodes claim a cooldown's one probe; entries expire with the probe's lease. */
   public static final String PROBE_MAP = "airbag.probes";
 
+  /** The clustered map of drill overrides in force, by deployment, read by a node as it joins. */
+  public static final String DRILL_OVERRIDE_MAP = "airbag.drill-overrides";
+
+  /** The clustered map of drill reports, by drill id. */
+  public static final String DRILL_MAP = "airbag.drills";
+
+  /** This node's drill runner: starts a drill and replies with its first report. Local. */
+  public static final String DRILL_START = "airbag.drill.start";
+
+  private static final String DRILL_PREFIX = "airbag.drill.override.";
+
   private Addresses() {}
+
+  /** Clustered: a drill's override of one deployment is published here to every node at its start. */
+  public static String drill(String deploymentId) {
+    return DRILL_PREFIX + deploymentId;
+  }
 
   /**
    * This node's provider verticle for one deployment: asked for a permit (HALF_OPEN, or OPEN whose time

@@ -5,10 +5,10 @@ import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code airbag} command line: {@code node}, {@code simulator}, {@code demo}. */
+/** The {@code airbag} command line: {@code node}, {@code simulator}, {@code drill}, {@code demo}. */
 @Command(name = "airbag", mixinStandardHelpOptions = true, version = "airbag 0.1.0",
     description = "Clustered LLM failover gateway.",
-    subcommands = {NodeCommand.class, SimulatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, SimulatorCommand.class, DrillCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class AirbagCommand implements Runnable {
 
   @CommandLine.Spec

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code airbag demo}: three simulated providers behind a cluster of nodes (real Hazelcast members in
- * this one JVM), an outage played out tier by tier, and for every request what the user received.
- * Exits non-zero if any user saw an error.
+ * this one JVM), an outage played out tier by tier, and for every request what the user received; then a
+ * failover drill and its verdict. Exits non-zero if any user saw an error or a drill check failed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start simulated providers and a cluster of nodes, break the providers one by one, show what users receive.")
@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<String> bases = new ArrayList<>();
   private final List<String> nodeIds = new ArrayList<>();
+  private String adminKey;
   private int turn;
   private int requests;
   private int errors;
@@ -68,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
       env.putIfAbsent("ANTHROPIC_API_KEY", "demo-anthropic-key");
       env.putIfAbsent("OPENAI_API_KEY", "demo-openai-key");
       env.putIfAbsent("GEMINI_API_KEY", "demo-gemini-key");
+      env.putIfAbsent("AIRBAG_ADMIN_KEY", "demo-admin-key");
+      adminKey = env.get("AIRBAG_ADMIN_KEY");
       env.put("DEMO_PRIMARY_BASE", primary.baseUrl());
       env.put("DEMO_SECONDARY_BASE", secondary.baseUrl() + "/v1");
       env.put("DEMO_TERTIARY_BASE", tertiary.baseUrl());
@@ -134,13 +137,33 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("Metrics: " + bases.get(0) + "/metrics (Prometheus; README lists the series), for example:");
       get(bases.get(0) + "/metrics").lines().filter(l -> l.startsWith("airbag_requests_total"))
           .forEach(l -> System.out.println("    " + l));
-      return errors == 0 ? 0 : 1;
+      int drill = drill();
+      return errors == 0 && drill == 0 ? 0 : 1;
     } finally {
       for (Vertx member : members) {
         member.close(); // all at once: the members need not say goodbye to each other one by one
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Ends the demo as an operator would start a normal Tuesday: a failover drill, with its verdict. */
+  private int drill() throws Exception {
+    String target = "summarize-primary";
+    // The outage left breakers open or ramping; a drill rehearses a failure from a healthy cluster.
+    for (String deployment : List.of(target, "summarize-secondary", "summarize-tertiary")) {
+      http.send(HttpRequest.newBuilder(URI.create(bases.get(0) + "/admin/breakers/" + deployment + "/close"))
+          .header("authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+    String[] args = {"drill", "failover", "--url", bases.get(0), "--target", target, "--duration", "10s", "--rate", "20/s"};
+    System.out.println("\nA failover drill, as an operator runs one against a live cluster (every breaker closed first: the providers are healthy again):");
+    System.out.println("  AIRBAG_ADMIN_KEY=... airbag " + String.join(" ", args));
+    System.out.println("  For 10 s every node calls " + target + " with a broken key; then it must come back through a probe"
+        + " and the ramp (three steps of at least 10 s). About 45 s.\n");
+    String[] withKey = java.util.Arrays.copyOf(args, args.length + 2);
+    withKey[args.length] = "--admin-key";
+    withKey[args.length + 1] = adminKey;
+    return new picocli.CommandLine(new AirbagCommand()).execute(withKey);
   }
 
   private void header() {
@@ -165,7 +188,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + adminKey).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private void phase(String what, int count, boolean stream) throws Exception {

@@ -1,0 +1,37 @@
+package dev.airbag.node;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A drill's deliberate breakage of one deployment, in force on every node until {@code untilMillis}
+ * (wall clock): each node ends it by its own clock, so it ends even when the node that started it died.
+ *
+ * @param drill the drill's id; requests that present it in {@code x-airbag-drill} are its synthetic traffic
+ * @param seed what a quality drill's garbage is made from, so a drill's answers are the same every run
+ */
+record DrillOverride(String drill, Kind kind, String deployment, long untilMillis, long seed) {
+
+  enum Kind {
+    /** Every call to the deployment presents a broken key, so the provider really answers 401. */
+    BROKEN_KEY,
+    /** The drill's own requests answered by the deployment are garbled before anyone sees them. */
+    DEGRADED_ANSWERS
+  }
+
+  /** The key a failover drill presents: obviously not a key, so no provider accepts it. */
+  static final String BROKEN_KEY = "airbag-drill-broken-key";
+
+  boolean activeAt(long nowMillis) {
+    return nowMillis < untilMillis;
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("drill", drill).put("kind", kind.name()).put("deployment", deployment)
+        .put("until", untilMillis).put("seed", seed);
+  }
+
+  static DrillOverride fromJson(JsonObject json) {
+    return new DrillOverride(json.getString("drill"), Kind.valueOf(json.getString("kind")), json.getString("deployment"),
+        json.getLong("until"), json.getLong("seed"));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.airbag.node;
+
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.Durations;
+import dev.airbag.core.config.GatewayConfig;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What an operator asked a drill to do, as {@code POST /admin/drills} takes it: which deployment to
+ * break and how, for how long, with how much synthetic traffic, and the latency it must stay within.
+ *
+ * @param rate synthetic requests per second, sent through the node that runs the drill
+ * @param sloP95Millis the p95 the drill's requests must stay within; the target's per-call timeout by default
+ * @param recoveryLimit how long after the window the target has to come back through its probe and ramp
+ */
+record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, long sloP95Millis, Duration recoveryLimit) {
+
+  enum Kind {
+    /** The target's calls present a broken key: its provider really answers 401. */
+    FAILOVER,
+    /** The target's answers to the drill's requests are garbled: only the judge can tell. */
+    QUALITY;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    DrillOverride.Kind override() {
+      return this == FAILOVER ? DrillOverride.Kind.BROKEN_KEY : DrillOverride.Kind.DEGRADED_ANSWERS;
+    }
+  }
+
+  static final Duration DEFAULT_DURATION = Duration.ofMinutes(2);
+  static final Duration MAX_DURATION = Duration.ofHours(1);
+  static final double DEFAULT_RATE = 20;
+  static final double MAX_RATE = 500;
+  /** The probe, then three ramp steps of at least ten seconds each, with room to spare. */
+  static final Duration DEFAULT_RECOVERY_LIMIT = Duration.ofMinutes(3);
+
+  /** A field of the request that is missing or wrong, named, with what would be right. */
+  static final class Invalid extends RuntimeException {
+    final String param;
+
+    Invalid(String param, String message) {
+      super(message);
+      this.param = param;
+    }
+  }
+
+  /** Reads a drill request; throws {@link Invalid} naming the field at fault. */
+  static DrillPlan parse(JsonObject body, GatewayConfig config) {
+    String kindText = text(body, "kind").orElse("failover");
+    Kind kind;
+    try {
+      kind = Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Invalid("kind", "'kind' must be failover or quality, not '" + kindText + "'.");
+    }
+    String targetId = text(body, "target").orElseThrow(() -> new Invalid("target",
+        "'target' must name the deployment to break. Deployments: " + deploymentIds(config)));
+    Deployment target = config.deployment(targetId).orElseThrow(() -> new Invalid("target",
+        "No deployment '" + targetId + "'. Deployments: " + deploymentIds(config)));
+    Duration duration = duration(body, "duration", DEFAULT_DURATION);
+    if (duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+      throw new Invalid("duration", "'duration' must be more than 0 and at most 1h.");
+    }
+    double rate = rate(body.getValue("rate"));
+    long slo = body.getValue("slo_p95_ms") == null ? target.timeout().toMillis() : number(body, "slo_p95_ms");
+    return new DrillPlan(kind, target, duration, rate, slo, duration(body, "recovery_limit", DEFAULT_RECOVERY_LIMIT));
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("kind", kind.label()).put("target", target.id()).put("duration_ms", duration.toMillis())
+        .put("rate", rate).put("slo_p95_ms", sloP95Millis).put("recovery_limit_ms", recoveryLimit.toMillis());
+  }
+
+  private static Optional<String> text(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v != null && !(v instanceof String)) {
+      throw new Invalid(field, "'" + field + "' must be a string.");
+    }
+    return Optional.ofNullable((String) v).filter(s -> !s.isBlank());
+  }
+
+  private static Duration duration(JsonObject body, String field, Duration otherwise) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return otherwise;
+    }
+    return Durations.parse(String.valueOf(v)).orElseThrow(() -> new Invalid(field,
+        "'" + field + "' must be a duration such as 90s, 5m or 1h."));
+  }
+
+  /** A rate as {@code 20}, {@code "20"} or {@code "20/s"}. */
+  private static double rate(Object v) {
+    if (v == null) {
+      return DEFAULT_RATE;
+    }
+    String text = String.valueOf(v).trim();
+    if (text.endsWith("/s")) {
+      text = text.substring(0, text.length() - 2).trim();
+    }
+    double rate;
+    try {
+      rate = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new Invalid("rate", "'rate' must be requests per second, such as 20 or \"20/s\".");
+    }
+    if (!(rate > 0 && rate <= MAX_RATE)) {
+      throw new Invalid("rate", "'rate' must be more than 0 and at most " + (int) MAX_RATE + " requests per second.");
+    }
+    return rate;
+  }
+
+  private static long number(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof Number n) || n.longValue() <= 0) {
+      throw new Invalid(field, "'" + field + "' must be a positive number of milliseconds.");
+    }
+    return n.longValue();
+  }
+
+  private static String deploymentIds(GatewayConfig config) {
+    return String.join(", ", config.deployments().stream().map(Deployment::id).toList());
+  }
+}

@@ -1,0 +1,295 @@
+package dev.airbag.node;
+
+import dev.airbag.core.breaker.BreakerState;
+import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.time.Clock;
+import dev.airbag.core.time.SystemClock;
+import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.bus.BreakerCommand;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Runs the drills started on this node: breaks the target on every node for the drill's window (a
+ * {@link DrillOverride} each node ends by its own clock), drives synthetic requests through this node's
+ * own HTTP API, watches the target's breaker open everywhere and come back, and keeps the verdict in
+ * the cluster ({@link DrillReport}).
+ */
+final class DrillVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(DrillVerticle.class.getName());
+  /** After the window, how long the last broken calls get to land before the target's cooldown is cut short. */
+  static final long GRACE_MILLIS = 1_000;
+  /** How often a running drill's report in the cluster is brought up to date. */
+  static final long REPORT_EVERY_MILLIS = 1_000;
+  static final long KEEP_REPORTS_MILLIS = 30L * 24 * 60 * 60 * 1000;
+
+  private static final List<String> PROMPTS = List.of(
+      "The city council approved a new budget for public libraries on Tuesday, adding evening hours at four branches.",
+      "Researchers found that bees remember the colour of flowers that gave them the most nectar earlier in the day.",
+      "The ferry company will replace two diesel boats with electric ones next spring to cut noise and fuel costs.",
+      "A local bakery began donating unsold bread to the shelter, which now serves breakfast to forty people daily.");
+
+  private final GatewayConfig config;
+  private final Clock clock;
+  private final String node;
+  private final BreakerBoard board;
+  private final DrillBoard drills;
+  private final EventLog events;
+  private final String apiHost;
+  private final int apiPort;
+  private HttpClient http;
+  private DrillSightings sightings;
+
+  DrillVerticle(GatewayConfig config, Clock clock, String node, BreakerBoard board, DrillBoard drills, EventLog events,
+      String host, int apiPort) {
+    this.config = config;
+    this.clock = clock;
+    this.node = node;
+    this.board = board;
+    this.drills = drills;
+    this.events = events;
+    this.apiHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+    this.apiPort = apiPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
+    sightings = new DrillSightings(vertx);
+    return vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body())
+        .onSuccess(m::reply)
+        .onFailure(e -> {
+          if (!(e instanceof Busy)) {
+            LOG.log(java.util.logging.Level.WARNING, "could not start a drill on " + m.body().target().id(), e);
+          }
+          m.fail(e instanceof Busy ? 409 : 500, String.valueOf(e.getMessage()));
+        })).completion();
+  }
+
+  /** Claims the target for the drill cluster-wide (one drill per deployment at a time), then starts it. */
+  private Future<JsonObject> begin(DrillPlan plan) {
+    long now = clock.nowMillis();
+    DrillOverride override = new DrillOverride(UUID.randomUUID().toString(), plan.kind().override(), plan.target().id(),
+        now + plan.duration().toMillis(), now);
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_OVERRIDE_MAP)
+        .compose(map -> claim(map, override, plan.duration().toMillis() + GRACE_MILLIS))
+        .map(v -> {
+          vertx.eventBus().publish(Addresses.drill(plan.target().id()), override.toJson());
+          Run run = new Run(plan, override, now);
+          events.record("drill-" + override.drill() + "-started", new JsonObject().put("type", "drill_started")
+              .put("drill", override.drill()).put("kind", plan.kind().label()).put("deployment", plan.target().id()).put("node", node)
+              .put("until", override.untilMillis()));
+          LOG.warning(() -> plan.kind().label() + " drill " + override.drill() + " breaks " + plan.target().id()
+              + " on every node until " + Instant.ofEpochMilli(override.untilMillis()));
+          run.start();
+          return run.report("running");
+        });
+  }
+
+  /** Puts the override in the cluster map unless another drill's is still in force on the target. */
+  private Future<Void> claim(AsyncMap<String, JsonObject> map, DrillOverride override, long ttlMillis) {
+    return map.putIfAbsent(override.deployment(), override.toJson(), ttlMillis).compose(existing -> {
+      if (existing == null) {
+        return Future.succeededFuture();
+      }
+      DrillOverride other = DrillOverride.fromJson(existing);
+      if (other.activeAt(clock.nowMillis())) {
+        return Future.failedFuture(new Busy("drill " + other.drill() + " is already breaking " + override.deployment() + " until "
+            + Instant.ofEpochMilli(other.untilMillis())));
+      }
+      // An entry past its time that the map has not expired yet: take it out, then claim again.
+      return map.removeIfPresent(override.deployment(), existing).compose(removed -> claim(map, override, ttlMillis));
+    });
+  }
+
+  /** Another drill is breaking the target now. */
+  static final class Busy extends RuntimeException {
+    Busy(String message) {
+      super(message);
+    }
+  }
+
+  /** One synthetic request's fate, as its caller saw it. */
+  record Result(long sentAtMillis, long latencyNanos, int status, String tier, String deployment, int attempts) {
+
+    boolean userVisibleError() {
+      return status != 200 || "canned".equals(tier);
+    }
+  }
+
+  private enum Phase { WINDOW, RECOVERY, DONE }
+
+  /** One drill under way, on this verticle's context. */
+  private final class Run {
+    final DrillPlan plan;
+    final DrillOverride override;
+    final long startedAt;
+    final long recoveryDeadline;
+    final List<Result> results = new ArrayList<>();
+    Phase phase = Phase.WINDOW;
+    long timer;
+    long lastReport;
+    int sent;
+    int inFlight;
+    boolean cooldownCut;
+    boolean asking;
+    /** The target's breaker as this node saw it when first OPEN, and when it came back. */
+    JsonObject opened;
+    long openedAt = -1;
+    long probePassedAt = -1;
+    long closedAt = -1;
+    final Promise<Void> drained = Promise.promise();
+    /** Every deployment's breaker on this node as the drill began: a fallback already OPEN explains a failed check. */
+    final JsonObject atStart = new JsonObject();
+
+    Run(DrillPlan plan, DrillOverride override, long startedAt) {
+      this.plan = plan;
+      this.override = override;
+      this.startedAt = startedAt;
+      this.recoveryDeadline = override.untilMillis() + plan.recoveryLimit().toMillis();
+      config.deployments().forEach(d -> atStart.put(d.id(), board.view(d.id()).describe()));
+    }
+
+    void start() {
+      timer = vertx.setPeriodic(Math.max(1, Math.round(1000 / plan.rate())), t -> tick());
+    }
+
+    void tick() {
+      long now = clock.nowMillis();
+      if (phase == Phase.WINDOW && now >= override.untilMillis()) {
+        phase = Phase.RECOVERY;
+      }
+      if (phase == Phase.RECOVERY && !cooldownCut && now >= override.untilMillis() + GRACE_MILLIS) {
+        cooldownCut = true;
+        if (openedAt < 0) {
+          finish(); // the breaker never opened: there is nothing to come back from
+          return;
+        }
+        // The cause is gone: the target need not sit out the rest of its cooldown. It still comes back
+        // only through a probe and the ramp, which is what the drill checks.
+        askBreaker(BreakerCommand.DRILL_OVER);
+      }
+      if (phase == Phase.RECOVERY && (closedAt >= 0 || now >= recoveryDeadline)) {
+        finish();
+        return;
+      }
+      send(now);
+      if (!asking) {
+        askBreaker(BreakerCommand.SNAPSHOT);
+      }
+      if (now - lastReport >= REPORT_EVERY_MILLIS) {
+        lastReport = now;
+        store(report("running"));
+      }
+    }
+
+    void askBreaker(BreakerCommand command) {
+      asking = true;
+      vertx.eventBus().<JsonObject>request(Addresses.breakerAdmin(plan.target().id()), command).onComplete(ar -> {
+        asking = false;
+        if (ar.succeeded()) {
+          watch(ar.result().body());
+        }
+      });
+    }
+
+    /** Notes the target's breaker opening, passing its probe and closing, as this node sees it. */
+    void watch(JsonObject breaker) {
+      long now = clock.nowMillis();
+      BreakerState state = BreakerState.valueOf(breaker.getString("state"));
+      if (state == BreakerState.OPEN && openedAt < 0) {
+        openedAt = now;
+        opened = breaker;
+      }
+      if (phase != Phase.RECOVERY || !cooldownCut || openedAt < 0) {
+        return;
+      }
+      if (probePassedAt < 0 && (state == BreakerState.CLOSED || state == BreakerState.HALF_OPEN && breaker.getDouble("ramp_fraction") > 0)) {
+        probePassedAt = now;
+      }
+      if (closedAt < 0 && state == BreakerState.CLOSED) {
+        closedAt = now;
+      }
+    }
+
+    void send(long now) {
+      sent++;
+      inFlight++;
+      String prompt = PROMPTS.get(sent % PROMPTS.size());
+      JsonObject body = new JsonObject().put("model", plan.target().modelGroup()).put("messages", new JsonArray()
+          .add(new JsonObject().put("role", "system").put("content", "Summarize the user's text in one sentence."))
+          .add(new JsonObject().put("role", "user").put("content", prompt)));
+      long started = SystemClock.INSTANCE.nanoTime(); // what the caller waited, in real time, whatever clock the node runs on
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(apiHost).setPort(apiPort)
+          .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+          .putHeader(ApiVerticle.DRILL_HEADER, override.drill())
+          .setIdleTimeout(config.airbag().requestTimeout().toMillis() + 5_000);
+      http.request(options).compose(req -> req.send(body.toBuffer()).compose(resp -> resp.body().map(b -> resp)))
+          .onComplete(ar -> {
+            long latency = SystemClock.INSTANCE.nanoTime() - started;
+            if (ar.succeeded()) {
+              var resp = ar.result();
+              String attempts = resp.getHeader(ApiVerticle.ATTEMPTS_HEADER);
+              results.add(new Result(now, latency, resp.statusCode(), resp.getHeader(ApiVerticle.TIER_HEADER),
+                  resp.getHeader(ApiVerticle.DEPLOYMENT_HEADER), attempts == null ? 0 : Integer.parseInt(attempts)));
+            } else {
+              results.add(new Result(now, latency, 0, null, null, 0));
+            }
+            if (--inFlight == 0 && phase == Phase.DONE) {
+              drained.tryComplete();
+            }
+          });
+    }
+
+    void finish() {
+      phase = Phase.DONE;
+      vertx.cancelTimer(timer);
+      if (inFlight == 0) {
+        drained.tryComplete();
+      }
+      drained.future()
+          .compose(v -> sightings.of(override.drill()))
+          .onComplete(ar -> {
+            JsonObject report = DrillReport.verdict(report("finished"), plan, override, results,
+                ar.succeeded() ? ar.result() : java.util.Map.of(), Cluster.memberIds(vertx, node),
+                new DrillReport.Recovery(openedAt, opened, probePassedAt, closedAt));
+            store(report);
+            boolean passed = "passed".equals(report.getString("status"));
+            events.record("drill-" + override.drill() + "-finished", new JsonObject().put("type", "drill_finished")
+                .put("drill", override.drill()).put("kind", plan.kind().label()).put("deployment", plan.target().id())
+                .put("node", node).put("status", report.getString("status")));
+            LOG.log(passed ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING,
+                () -> plan.kind().label() + " drill " + override.drill() + " on " + plan.target().id() + ": " + report.getString("status"));
+          });
+    }
+
+    JsonObject report(String status) {
+      return new JsonObject().put("id", override.drill()).put("kind", plan.kind().label()).put("target", plan.target().id())
+          .put("model_group", plan.target().modelGroup()).put("node", node).put("status", status)
+          .put("started_at", startedAt).put("window_ends_at", override.untilMillis())
+          .put("finish_by", recoveryDeadline + GRACE_MILLIS).put("plan", plan.toJson())
+          .put("traffic", DrillReport.traffic(results, sent)).put("at_start", atStart);
+    }
+
+    void store(JsonObject report) {
+      vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP)
+          .compose(map -> map.put(override.drill(), report, KEEP_REPORTS_MILLIS))
+          .onFailure(e -> LOG.warning(() -> "could not store drill " + override.drill() + "'s report: " + e.getMessage()));
+    }
+  }
+}
