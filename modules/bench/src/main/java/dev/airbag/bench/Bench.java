@@ -3,7 +3,7 @@ package dev.airbag.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Entry point of the benchmarks jar: {@code propagation}, {@code overhead} or {@code jmh} (JMH's own options). */
+/** Entry point of the benchmarks jar: {@code propagation}, {@code overhead}, {@code chaos} or {@code jmh} (JMH's own options). */
 public final class Bench {
 
   private Bench() {}
@@ -14,13 +14,14 @@ public final class Bench {
     switch (what) {
       case "propagation" -> TripPropagation.main(rest);
       case "overhead" -> Overhead.main(rest);
+      case "chaos" -> Chaos.main(rest);
       case "jmh" -> {
         Micro.main(Path.of(System.getProperty("airbag.bench.out", "bench-results")), rest);
         System.exit(0);
       }
       default -> {
         System.err.println("usage: bench propagation [iterations] [out-dir] | overhead [req/s per path] [seconds per scenario] [out-dir]"
-            + " | jmh [JMH options] (writes to -Dairbag.bench.out, default bench-results)");
+            + " | chaos [req/s] [seconds] [out-dir] | jmh [JMH options] (writes to -Dairbag.bench.out, default bench-results)");
         System.exit(2);
       }
     }

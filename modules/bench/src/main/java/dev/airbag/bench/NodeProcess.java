@@ -49,7 +49,11 @@ final class NodeProcess implements AutoCloseable {
    * @param extraJvmArgs more JVM flags (for example {@code -XX:StartFlightRecording=...}), may be blank
    */
   static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log) throws Exception {
-    int port = freePort();
+    return start(airbagJar, config, cluster, extraJvmArgs, log, freePort());
+  }
+
+  /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
+  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
@@ -160,6 +164,24 @@ final class NodeProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Kills the node as a crash would: SIGKILL, no shutdown hook, no goodbye to the cluster. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** The bundled loopback cluster config under a cluster name and ports of its own, so no other cluster mixes in. */
+  static Path clusterConfig(Path work, String name, int firstPort) throws IOException {
+    String xml;
+    try (java.io.InputStream in = dev.airbag.node.Cluster.class.getClassLoader().getResourceAsStream(dev.airbag.node.Cluster.DEFAULT_CONFIG)) {
+      xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path file = work.resolve("cluster.xml");
+    String prefix = String.valueOf(firstPort).substring(0, 2);
+    Files.writeString(file, xml.replace("<cluster-name>airbag</cluster-name>", "<cluster-name>" + name + "</cluster-name>")
+        .replace(">5701<", ">" + firstPort + "<").replace("127.0.0.1:57", "127.0.0.1:" + prefix));
+    return file;
   }
 
   static int freePort() throws IOException {

@@ -35,6 +35,10 @@ final class OpenLoop extends VerticleBase {
     long errors;
     /** Still unanswered when the run's grace period ended: counted, never waited for. */
     long unanswered;
+    /** Sends again to the next port when a connection fails (a node died), as a client behind a load balancer would. */
+    boolean retryElsewhere;
+    /** Requests sent again to another port after a connection failure. */
+    long retried;
 
     Target(String name, List<Integer> ports, String path) {
       this.name = name;
@@ -44,6 +48,13 @@ final class OpenLoop extends VerticleBase {
 
     Target(String name, int port, String path) {
       this(name, List.of(port), path);
+    }
+
+    /** The same path with nothing counted yet. */
+    Target fresh() {
+      Target t = new Target(name, ports, path);
+      t.retryElsewhere = retryElsewhere;
+      return t;
     }
 
     /** Sustained: every request answered with 200 and the 99th percentile under {@code p99Millis}. */
@@ -77,13 +88,25 @@ final class OpenLoop extends VerticleBase {
 
   /** Sends to every target at {@code ratePerTarget} req/s for {@code millis}, then waits for the stragglers. */
   Future<List<Target>> run(List<Target> targets, int ratePerTarget, long millis, Buffer body) {
-    List<Target> fresh = targets.stream().map(t -> new Target(t.name, t.ports, t.path)).toList();
+    List<Target> fresh = targets.stream().map(Target::fresh).toList();
     Promise<List<Target>> done = Promise.promise();
     context.runOnContext(v -> {
       long start = System.nanoTime();
       schedule(vertx, client, fresh, start, 1_000_000_000L / ratePerTarget, start + millis * 1_000_000L, body, done);
     });
     return done.future();
+  }
+
+  /** One request to {@code t} at port {@code turn}, sent on to the next ports while connections fail, {@code tries} in all. */
+  private static Future<Integer> send(HttpClient client, Target t, int turn, Buffer body, int tries) {
+    Future<Integer> sent = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(t.ports.get(turn % t.ports.size())).setURI(t.path).putHeader("content-type", "application/json"))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    return tries <= 1 ? sent : sent.recover(e -> {
+      t.retried++;
+      return send(client, t, turn + 1, body, tries - 1);
+    });
   }
 
   private static void schedule(Vertx vertx, HttpClient client, List<Target> targets, long first, long interval, long end,
@@ -112,11 +135,7 @@ final class OpenLoop extends VerticleBase {
           int index = i;
           t.sent++;
           inFlight[0]++;
-          client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                  .setPort(t.ports.get(port % t.ports.size())).setURI(t.path).putHeader("content-type", "application/json"))
-              .compose(req -> req.send(body))
-              .compose(resp -> resp.body().map(b -> resp.statusCode()))
-              .onComplete(ar -> {
+          send(client, t, port, body, t.retryElsewhere ? t.ports.size() : 1).onComplete(ar -> {
                 if (done.future().isComplete()) {
                   return;
                 }

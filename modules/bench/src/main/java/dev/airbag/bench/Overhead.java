@@ -1,6 +1,5 @@
 package dev.airbag.bench;
 
-import dev.airbag.node.Cluster;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
@@ -94,7 +93,7 @@ public final class Overhead {
     try {
       Sims sims = new Sims(get(Simulator.start(vertx, SimulatorOptions.loopback())),
           get(Simulator.start(vertx, SimulatorOptions.loopback())), get(Simulator.start(vertx, SimulatorOptions.loopback())));
-      Path cluster = clusterConfig(work);
+      Path cluster = NodeProcess.clusterConfig(work, "airbag-bench-" + UUID.randomUUID(), 5801);
       JsonObject scenarios = new JsonObject();
       JsonObject throughput = null;
       for (Scenario s : scenarios(NodeProcess.freePort())) {
@@ -319,18 +318,6 @@ public final class Overhead {
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  /** The bundled loopback cluster config under a cluster name and ports of its own, so no other cluster mixes in. */
-  private static Path clusterConfig(Path work) throws Exception {
-    String xml;
-    try (InputStream in = Cluster.class.getClassLoader().getResourceAsStream(Cluster.DEFAULT_CONFIG)) {
-      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Path file = work.resolve("cluster.xml");
-    Files.writeString(file, xml.replace("<cluster-name>airbag</cluster-name>", "<cluster-name>airbag-bench-" + UUID.randomUUID() + "</cluster-name>")
-        .replace(">5701<", ">5801<").replace("127.0.0.1:57", "127.0.0.1:58"));
-    return file;
   }
 
   private static JsonObject machine() throws Exception {
