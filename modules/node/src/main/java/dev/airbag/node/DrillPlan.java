@@ -1,8 +1,10 @@
 package dev.airbag.node;
 
 import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.DrillSettings;
 import dev.airbag.core.config.Durations;
 import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.routing.TierPlan;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,10 +35,7 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
     }
   }
 
-  static final Duration DEFAULT_DURATION = Duration.ofMinutes(2);
   static final Duration MAX_DURATION = Duration.ofHours(1);
-  static final double DEFAULT_RATE = 20;
-  static final double MAX_RATE = 500;
   /** The probe, then three ramp steps of at least ten seconds each, with room to spare. */
   static final Duration DEFAULT_RECOVERY_LIMIT = Duration.ofMinutes(3);
 
@@ -63,13 +62,24 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
         "'target' must name the deployment to break. Deployments: " + deploymentIds(config)));
     Deployment target = config.deployment(targetId).orElseThrow(() -> new Invalid("target",
         "No deployment '" + targetId + "'. Deployments: " + deploymentIds(config)));
-    Duration duration = duration(body, "duration", DEFAULT_DURATION);
+    Duration duration = duration(body, "duration", DrillSettings.DEFAULT_DURATION);
     if (duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
       throw new Invalid("duration", "'duration' must be more than 0 and at most 1h.");
     }
     double rate = rate(body.getValue("rate"));
     long slo = body.getValue("slo_p95_ms") == null ? target.timeout().toMillis() : number(body, "slo_p95_ms");
     return new DrillPlan(kind, target, duration, rate, slo, duration(body, "recovery_limit", DEFAULT_RECOVERY_LIMIT));
+  }
+
+  /**
+   * The drill {@code airbag.drills} schedules: its target as configured, else the first deployment whose
+   * model group has a tier to fail over to. Empty when there is no such deployment.
+   */
+  static Optional<DrillPlan> scheduled(DrillSettings settings, GatewayConfig config, TierPlan tiers) {
+    Optional<Deployment> target = settings.target().flatMap(config::deployment).or(() -> config.deployments().stream()
+        .filter(d -> tiers.chainFor(d.modelGroup()).map(chain -> chain.size() > 1).orElse(false)).findFirst());
+    return target.map(t -> new DrillPlan(Kind.valueOf(settings.kind().toUpperCase(Locale.ROOT)), t, settings.duration(),
+        settings.rate(), settings.sloP95Millis().orElse(t.timeout().toMillis()), DEFAULT_RECOVERY_LIMIT));
   }
 
   JsonObject toJson() {
@@ -97,7 +107,7 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
   /** A rate as {@code 20}, {@code "20"} or {@code "20/s"}. */
   private static double rate(Object v) {
     if (v == null) {
-      return DEFAULT_RATE;
+      return DrillSettings.DEFAULT_RATE;
     }
     String text = String.valueOf(v).trim();
     if (text.endsWith("/s")) {
@@ -109,8 +119,8 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
     } catch (NumberFormatException e) {
       throw new Invalid("rate", "'rate' must be requests per second, such as 20 or \"20/s\".");
     }
-    if (!(rate > 0 && rate <= MAX_RATE)) {
-      throw new Invalid("rate", "'rate' must be more than 0 and at most " + (int) MAX_RATE + " requests per second.");
+    if (!(rate > 0 && rate <= DrillSettings.MAX_RATE)) {
+      throw new Invalid("rate", "'rate' must be more than 0 and at most " + (int) DrillSettings.MAX_RATE + " requests per second.");
     }
     return rate;
   }

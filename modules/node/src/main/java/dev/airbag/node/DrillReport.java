@@ -152,7 +152,8 @@ public final class DrillReport {
         .append("failover".equals(r.getString("kind")) ? "broken key" : "degraded answers")
         .append(" on every node for ").append(plan.getLong("duration_ms") / 1000).append(" s from ")
         .append(Instant.ofEpochMilli(r.getLong("started_at"))).append(", run by node `").append(r.getString("node"))
-        .append("` at ").append(plan.getValue("rate")).append(" requests/s.\n\n");
+        .append("` at ").append(plan.getValue("rate")).append(" requests/s")
+        .append("schedule".equals(r.getString("trigger")) ? ", started by the schedule" : "").append(".\n\n");
     JsonArray checks = r.getJsonArray("checks");
     if (checks != null) {
       md.append("| Check | Result | Figure |\n|---|---|---|\n");

@@ -2,6 +2,8 @@ package dev.airbag.node;
 
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.config.GatewayConfig;
+import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.time.CronSchedule;
 import dev.airbag.core.time.Clock;
 import dev.airbag.core.time.SystemClock;
 import dev.airbag.node.bus.Addresses;
@@ -20,6 +22,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -27,7 +30,8 @@ import java.util.logging.Logger;
  * Runs the drills started on this node: breaks the target on every node for the drill's window (a
  * {@link DrillOverride} each node ends by its own clock), drives synthetic requests through this node's
  * own HTTP API, watches the target's breaker open everywhere and come back, and keeps the verdict in
- * the cluster ({@link DrillReport}).
+ * the cluster ({@link DrillReport}). With {@code airbag.drills.schedule} set, it also starts the scheduled
+ * drill, once cluster-wide each time.
  */
 final class DrillVerticle extends VerticleBase {
 
@@ -37,6 +41,10 @@ final class DrillVerticle extends VerticleBase {
   /** How often a running drill's report in the cluster is brought up to date. */
   static final long REPORT_EVERY_MILLIS = 1_000;
   static final long KEEP_REPORTS_MILLIS = 30L * 24 * 60 * 60 * 1000;
+  /** How often every node looks whether the scheduled drill is due. */
+  static final long SCHEDULE_CHECK_MILLIS = 1_000;
+  /** The clustered map where nodes claim a scheduled drill's time; the first claim runs it. */
+  static final String SCHEDULE_MAP = "airbag.drill-schedule";
 
   private static final List<String> PROMPTS = List.of(
       "The city council approved a new budget for public libraries on Tuesday, adding evening hours at four branches.",
@@ -71,7 +79,8 @@ final class DrillVerticle extends VerticleBase {
   public Future<?> start() {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
     sightings = new DrillSightings(vertx);
-    return vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body())
+    config.airbag().drills().schedule().ifPresent(this::schedule);
+    return vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body(), "command")
         .onSuccess(m::reply)
         .onFailure(e -> {
           if (!(e instanceof Busy)) {
@@ -81,8 +90,38 @@ final class DrillVerticle extends VerticleBase {
         })).completion();
   }
 
+  /**
+   * Every node watches the schedule; at each time it names, the node whose claim on that time lands first
+   * in the clustered map runs the drill, so it runs once however many nodes there are. A node that was
+   * down at the time does not make up for it later.
+   */
+  private void schedule(CronSchedule schedule) {
+    Optional<DrillPlan> plan = DrillPlan.scheduled(config.airbag().drills(), config, new TierPlan(config));
+    if (plan.isEmpty()) {
+      LOG.warning("airbag.drills.schedule is set, but no deployment has a tier to fail over to: no drill will run by schedule");
+      return;
+    }
+    long[] next = {schedule.nextAfter(clock.nowMillis())};
+    LOG.info(() -> "next scheduled " + plan.get().kind().label() + " drill on " + plan.get().target().id() + ": " + Instant.ofEpochMilli(next[0]));
+    vertx.setPeriodic(SCHEDULE_CHECK_MILLIS, t -> {
+      long due = next[0];
+      if (clock.nowMillis() < due) {
+        return;
+      }
+      next[0] = schedule.nextAfter(Math.max(due, clock.nowMillis())); // times missed while down are not made up
+      vertx.sharedData().<String, String>getAsyncMap(SCHEDULE_MAP)
+          .compose(map -> map.putIfAbsent(String.valueOf(due), node, EventLog.KEEP_MILLIS))
+          .onSuccess(holder -> {
+            if (holder == null) {
+              begin(plan.get(), "schedule").onFailure(e -> LOG.warning(() -> "the scheduled drill did not start: " + e.getMessage()));
+            }
+          })
+          .onFailure(e -> LOG.warning(() -> "could not claim the scheduled drill at " + Instant.ofEpochMilli(due) + ": " + e.getMessage()));
+    });
+  }
+
   /** Claims the target for the drill cluster-wide (one drill per deployment at a time), then starts it. */
-  private Future<JsonObject> begin(DrillPlan plan) {
+  private Future<JsonObject> begin(DrillPlan plan, String trigger) {
     long now = clock.nowMillis();
     DrillOverride override = new DrillOverride(UUID.randomUUID().toString(), plan.kind().override(), plan.target().id(),
         now + plan.duration().toMillis(), now);
@@ -90,7 +129,7 @@ final class DrillVerticle extends VerticleBase {
         .compose(map -> claim(map, override, plan.duration().toMillis() + GRACE_MILLIS))
         .map(v -> {
           vertx.eventBus().publish(Addresses.drill(plan.target().id()), override.toJson());
-          Run run = new Run(plan, override, now);
+          Run run = new Run(plan, override, now, trigger);
           events.record("drill-" + override.drill() + "-started", new JsonObject().put("type", "drill_started")
               .put("drill", override.drill()).put("kind", plan.kind().label()).put("deployment", plan.target().id()).put("node", node)
               .put("until", override.untilMillis()));
@@ -140,6 +179,7 @@ final class DrillVerticle extends VerticleBase {
     final DrillOverride override;
     final long startedAt;
     final long recoveryDeadline;
+    final String trigger;
     final List<Result> results = new ArrayList<>();
     Phase phase = Phase.WINDOW;
     long timer;
@@ -157,8 +197,9 @@ final class DrillVerticle extends VerticleBase {
     /** Every deployment's breaker on this node as the drill began: a fallback already OPEN explains a failed check. */
     final JsonObject atStart = new JsonObject();
 
-    Run(DrillPlan plan, DrillOverride override, long startedAt) {
+    Run(DrillPlan plan, DrillOverride override, long startedAt, String trigger) {
       this.plan = plan;
+      this.trigger = trigger;
       this.override = override;
       this.startedAt = startedAt;
       this.recoveryDeadline = override.untilMillis() + plan.recoveryLimit().toMillis();
@@ -281,7 +322,7 @@ final class DrillVerticle extends VerticleBase {
     JsonObject report(String status) {
       return new JsonObject().put("id", override.drill()).put("kind", plan.kind().label()).put("target", plan.target().id())
           .put("model_group", plan.target().modelGroup()).put("node", node).put("status", status)
-          .put("started_at", startedAt).put("window_ends_at", override.untilMillis())
+          .put("trigger", trigger).put("started_at", startedAt).put("window_ends_at", override.untilMillis())
           .put("finish_by", recoveryDeadline + GRACE_MILLIS).put("plan", plan.toJson())
           .put("traffic", DrillReport.traffic(results, sent)).put("at_start", atStart);
     }

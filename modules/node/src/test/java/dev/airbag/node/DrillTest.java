@@ -50,6 +50,7 @@ class DrillTest {
         fallbacks: [{primary: [secondary]}]
       airbag:
         admin_key: drill-admin-key
+        drills: {schedule: "0 10 * * TUE#1", target: primary, duration: 20s, rate: 50}
         breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s, min_judged: 10}
         judge: {by: [secondary, tertiary]}
       """;
@@ -162,6 +163,21 @@ class DrillTest {
     String md = printed.toString(StandardCharsets.UTF_8);
     assertThat(md).contains(": FAILED", "| The next tier picked up within one retry | **FAIL** | no other tier answered any of the",
         "| No user-visible error | **FAIL** |");
+  }
+
+  @Test
+  void theScheduledDrillRunsOnceAcrossTheCluster() throws Exception {
+    long due = dev.airbag.core.time.CronSchedule.parse("0 10 * * TUE#1").nextAfter(CLOCK.nowMillis());
+    CLOCK.advance(Duration.ofMillis(due - CLOCK.nowMillis()));
+    java.util.concurrent.Callable<List<JsonObject>> scheduled = () -> new JsonObject(admin(nodes.get(2), "GET", "/admin/drills", null, ADMIN_KEY)
+        .body()).getJsonArray("drills").stream().map(JsonObject.class::cast).filter(d -> d.getLong("started_at") >= due).toList();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !scheduled.call().isEmpty());
+    // Every node saw the time come; one ran the drill.
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> scheduled.call().size() == 1);
+    JsonObject report = runToTheEnd(nodes.get(0), scheduled.call().get(0).getString("id"));
+    assertThat(report.getString("trigger")).isEqualTo("schedule");
+    assertThat(report.getString("target")).isEqualTo("primary");
+    assertThat(report.getString("status")).as(report.encodePrettily()).isEqualTo("passed");
   }
 
   @Test

@@ -230,7 +230,7 @@ class SeedFailoverTest extends NodeTestBase {
     GatewayConfig seed = gw.seedConfig(Duration.ofMillis(500));
     GatewayConfig errorMode = new GatewayConfig(seed.source(), seed.deployments(), seed.router(),
         new dev.airbag.core.config.AirbagSettings(0, seed.airbag().adminKey(), seed.airbag().breaker(), seed.airbag().judge(),
-            new CannedSettings(CannedSettings.Mode.ERROR, "Busy, try later."), seed.airbag().drillSchedule(),
+            new CannedSettings(CannedSettings.Mode.ERROR, "Busy, try later."), seed.airbag().drills(),
             seed.airbag().callTimeout(), seed.airbag().requestTimeout(), seed.airbag().maxRequestBytes(), seed.airbag().checks(),
             seed.airbag().tracing()),
         seed.warnings());

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param requestTimeout the whole request's deadline across every tier and retry
  * @param maxRequestBytes larger request bodies are refused with 413
  * @param checks the cheap answer checks that run on every answer ({@code airbag.checks}, all on by default)
+ * @param drills the scheduled drill ({@code airbag.drills}); none by default
  * @param tracing OpenTelemetry export ({@code airbag.tracing}), off by default
  */
 public record AirbagSettings(
@@ -21,7 +22,7 @@ public record AirbagSettings(
     BreakerSettings breaker,
     JudgeSettings judge,
     CannedSettings canned,
-    Optional<String> drillSchedule,
+    DrillSettings drills,
     Duration callTimeout,
     Duration requestTimeout,
     int maxRequestBytes,

@@ -1,11 +1,12 @@
 package dev.airbag.core.config;
 
+import dev.airbag.core.quality.AnswerCheck;
+import dev.airbag.core.time.CronSchedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import dev.airbag.core.quality.AnswerCheck;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -79,6 +81,10 @@ public final class LiteLlmConfigLoader {
         }
       }
     }
+    airbag.drills().target().filter(t -> config.deployment(t).isEmpty()).ifPresent(t -> {
+      throw root.require("airbag").require("drills").require("target").error("no deployment '" + t + "'; deployments: "
+          + String.join(", ", deployments.stream().map(Deployment::id).toList()));
+    });
     return config;
   }
 
@@ -226,7 +232,7 @@ public final class LiteLlmConfigLoader {
     if (section.isEmpty()) {
       return new AirbagSettings(AirbagSettings.DEFAULT_HTTP_PORT, Optional.empty(), BreakerSettings.DEFAULTS,
           JudgeSettings.OFF,
-          CannedSettings.DEFAULTS, Optional.empty(), AirbagSettings.DEFAULT_CALL_TIMEOUT,
+          CannedSettings.DEFAULTS, DrillSettings.NONE, AirbagSettings.DEFAULT_CALL_TIMEOUT,
           AirbagSettings.DEFAULT_REQUEST_TIMEOUT, AirbagSettings.DEFAULT_MAX_REQUEST_BYTES, EnumSet.allOf(AnswerCheck.class),
           TracingSettings.OFF);
     }
@@ -253,17 +259,33 @@ public final class LiteLlmConfigLoader {
       }
       return new CannedSettings(mode, message);
     }).orElse(CannedSettings.DEFAULTS);
-    Optional<String> schedule = s.get("drills").flatMap(d -> {
-      rejectUnknown(d, Set.of("schedule"));
-      return d.get("schedule").map(YamlTree::string);
-    });
+    DrillSettings drills = s.get("drills").map(d -> {
+      rejectUnknown(d, Set.of("schedule", "kind", "target", "duration", "rate", "slo_p95_ms"));
+      Optional<CronSchedule> schedule = d.get("schedule").map(c -> {
+        try {
+          return CronSchedule.parse(c.string());
+        } catch (IllegalArgumentException e) {
+          throw c.error("expected a cron schedule such as \"0 10 * * TUE#1\" (minute hour day month weekday, UTC): " + e.getMessage());
+        }
+      });
+      String kind = d.get("kind").map(k -> {
+        if (!k.string().equals("failover") && !k.string().equals("quality")) {
+          throw k.error("expected failover or quality, got \"" + k.string() + "\"");
+        }
+        return k.string();
+      }).orElse("failover");
+      return new DrillSettings(schedule, kind, d.get("target").map(YamlTree::string),
+          d.get("duration").map(YamlTree::duration).orElse(DrillSettings.DEFAULT_DURATION),
+          d.get("rate").map(r -> r.number(0.1, DrillSettings.MAX_RATE)).orElse(DrillSettings.DEFAULT_RATE),
+          d.get("slo_p95_ms").map(n -> OptionalLong.of(n.integer(1, Integer.MAX_VALUE))).orElse(OptionalLong.empty()));
+    }).orElse(DrillSettings.NONE);
     return new AirbagSettings(
         s.get("http_port").map(n -> n.integer(0, 65535)).orElse(AirbagSettings.DEFAULT_HTTP_PORT),
         s.get("admin_key").map(YamlTree::secret),
         breakerSettings(s.get("breaker"), BreakerSettings.DEFAULTS),
         judge,
         canned,
-        schedule,
+        drills,
         s.get("call_timeout").map(YamlTree::duration).orElse(AirbagSettings.DEFAULT_CALL_TIMEOUT),
         s.get("request_timeout").map(YamlTree::duration).orElse(AirbagSettings.DEFAULT_REQUEST_TIMEOUT),
         s.get("max_request_bytes").map(n -> n.integer(1024, Integer.MAX_VALUE))

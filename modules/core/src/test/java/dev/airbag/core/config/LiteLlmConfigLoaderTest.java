@@ -135,6 +135,25 @@ class LiteLlmConfigLoaderTest {
   }
 
   @Test
+  void aDrillScheduleLoadsAndItsMistakesAreNamed() {
+    String base = """
+        model_list:
+          - model_name: a
+            litellm_params: {model: openai/gpt-4.1}
+        """;
+    assertThat(loader.parse("gw.yaml", base).airbag().drills().schedule()).isEmpty();
+    DrillSettings drills = loader.parse("gw.yaml", base + "airbag:\n  drills: {schedule: \"0 10 * * TUE#1\", target: a, duration: 5m, rate: 10}\n")
+        .airbag().drills();
+    assertThat(drills.schedule().map(Object::toString)).hasValue("0 10 * * TUE#1");
+    assertThat(drills.target()).hasValue("a");
+    assertThat(drills.duration()).hasMinutes(5);
+    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  drills:\n    schedule: \"0 25 * * *\"\n"))
+        .hasMessageStartingWith("gw.yaml:6: airbag.drills.schedule: expected a cron schedule").hasMessageContaining("hour 25 is outside 0-23");
+    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  drills:\n    schedule: \"0 10 * * *\"\n    target: b\n"))
+        .hasMessageStartingWith("gw.yaml:7: airbag.drills.target: no deployment 'b'; deployments: a");
+  }
+
+  @Test
   void anUnknownAirbagKeyIsAnErrorThatNamesIt() {
     String yaml = """
         model_list:
