@@ -83,7 +83,7 @@ final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     lanes = laneSource.open(vertx);
-    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics());
+    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics(), drills);
     Router web = Router.router(vertx);
     web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
     web.post("/v1/chat/completions").handler(this::chat);

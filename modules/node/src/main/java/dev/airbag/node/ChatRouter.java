@@ -29,11 +29,14 @@ final class ChatRouter {
   private final TierPlan plan;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final DrillBoard drills;
   private final Duration requestTimeout;
   private int rotation;
 
-  ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics) {
+  ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics,
+      DrillBoard drills) {
     this.metrics = metrics;
+    this.drills = drills;
     this.lanes = lanes;
     this.plan = plan;
     this.clock = clock;
@@ -46,14 +49,19 @@ final class ChatRouter {
   /** Routes a request whose model group is known to exist. */
   Future<RoutedAnswer> route(ChatRequest request, Caller caller, Context trace) {
     List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
-    long deadline = clock.nanoTime() + requestTimeout.toNanos();
-    Walk walk = new Walk(request, caller, chain, deadline, trace);
+    long started = clock.nanoTime();
+    long sentAt = clock.nowMillis();
+    Walk walk = new Walk(request, caller, chain, started + requestTimeout.toNanos(), trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
       if (answer instanceof RoutedAnswer.Served served) {
         metrics.served(request.model(), served.tier());
       } else if (answer instanceof RoutedAnswer.Canned) {
         metrics.served(request.model(), "canned");
+      }
+      DrillWatch watch = drills.watching(request.model(), sentAt);
+      if (watch != null && watch.counts(caller)) {
+        watch.observe(sentAt, clock.nanoTime() - started, answer);
       }
     });
   }

@@ -7,9 +7,12 @@ import io.vertx.core.json.JsonObject;
  * (wall clock): each node ends it by its own clock, so it ends even when the node that started it died.
  *
  * @param drill the drill's id; requests that present it in {@code x-airbag-drill} are its synthetic traffic
+ * @param watchUntilMillis until when the nodes watch the model group's traffic for the drill (its window and recovery)
+ * @param live whether every request to the model group counts for the drill, not only its own
  * @param seed what a quality drill's garbage is made from, so a drill's answers are the same every run
  */
-record DrillOverride(String drill, Kind kind, String deployment, long untilMillis, long seed) {
+record DrillOverride(String drill, Kind kind, String deployment, String modelGroup, long untilMillis, long watchUntilMillis,
+    boolean live, long seed) {
 
   enum Kind {
     /** Every call to the deployment presents a broken key, so the provider really answers 401. */
@@ -26,12 +29,12 @@ record DrillOverride(String drill, Kind kind, String deployment, long untilMilli
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("drill", drill).put("kind", kind.name()).put("deployment", deployment)
-        .put("until", untilMillis).put("seed", seed);
+    return new JsonObject().put("drill", drill).put("kind", kind.name()).put("deployment", deployment).put("model_group", modelGroup)
+        .put("until", untilMillis).put("watch_until", watchUntilMillis).put("live", live).put("seed", seed);
   }
 
   static DrillOverride fromJson(JsonObject json) {
     return new DrillOverride(json.getString("drill"), Kind.valueOf(json.getString("kind")), json.getString("deployment"),
-        json.getLong("until"), json.getLong("seed"));
+        json.getString("model_group"), json.getLong("until"), json.getLong("watch_until"), json.getBoolean("live"), json.getLong("seed"));
   }
 }

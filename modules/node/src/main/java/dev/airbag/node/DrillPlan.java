@@ -14,7 +14,7 @@ import java.util.Optional;
  * What an operator asked a drill to do, as {@code POST /admin/drills} takes it: which deployment to
  * break and how, for how long, with how much synthetic traffic, and the latency it must stay within.
  *
- * @param rate synthetic requests per second, sent through the node that runs the drill
+ * @param rate synthetic requests per second, sent through the node that runs the drill; 0 for live traffic only
  * @param sloP95Millis the p95 the drill's requests must stay within; the target's per-call timeout by default
  * @param recoveryLimit how long after the window the target has to come back through its probe and ramp
  */
@@ -67,6 +67,9 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
       throw new Invalid("duration", "'duration' must be more than 0 and at most 1h.");
     }
     double rate = rate(body.getValue("rate"));
+    if (rate == 0 && kind == Kind.QUALITY) {
+      throw new Invalid("rate", "A quality drill degrades only its own requests, so it needs a rate above 0.");
+    }
     long slo = body.getValue("slo_p95_ms") == null ? target.timeout().toMillis() : number(body, "slo_p95_ms");
     return new DrillPlan(kind, target, duration, rate, slo, duration(body, "recovery_limit", DEFAULT_RECOVERY_LIMIT));
   }
@@ -84,7 +87,7 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
 
   JsonObject toJson() {
     return new JsonObject().put("kind", kind.label()).put("target", target.id()).put("duration_ms", duration.toMillis())
-        .put("rate", rate).put("slo_p95_ms", sloP95Millis).put("recovery_limit_ms", recoveryLimit.toMillis());
+        .put("rate", rate).put("traffic", live() ? "live" : "synthetic").put("slo_p95_ms", sloP95Millis).put("recovery_limit_ms", recoveryLimit.toMillis());
   }
 
   private static Optional<String> text(JsonObject body, String field) {
@@ -104,12 +107,20 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
         "'" + field + "' must be a duration such as 90s, 5m or 1h."));
   }
 
-  /** A rate as {@code 20}, {@code "20"} or {@code "20/s"}. */
+  /** With no synthetic traffic, the drill judges Airbag by the live traffic to the target's model group. */
+  boolean live() {
+    return rate == 0;
+  }
+
+  /** A rate as {@code 20}, {@code "20"} or {@code "20/s"}; 0 or {@code "live"} for live traffic only. */
   private static double rate(Object v) {
     if (v == null) {
       return DrillSettings.DEFAULT_RATE;
     }
     String text = String.valueOf(v).trim();
+    if (text.equals("live")) {
+      return 0;
+    }
     if (text.endsWith("/s")) {
       text = text.substring(0, text.length() - 2).trim();
     }
@@ -119,8 +130,9 @@ record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, l
     } catch (NumberFormatException e) {
       throw new Invalid("rate", "'rate' must be requests per second, such as 20 or \"20/s\".");
     }
-    if (!(rate > 0 && rate <= DrillSettings.MAX_RATE)) {
-      throw new Invalid("rate", "'rate' must be more than 0 and at most " + (int) DrillSettings.MAX_RATE + " requests per second.");
+    if (!(rate >= 0 && rate <= DrillSettings.MAX_RATE)) {
+      throw new Invalid("rate", "'rate' must be at least 0 (live traffic only) and at most " + (int) DrillSettings.MAX_RATE
+          + " requests per second.");
     }
     return rate;
   }

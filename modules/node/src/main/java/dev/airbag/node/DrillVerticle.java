@@ -5,7 +5,6 @@ import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.CronSchedule;
 import dev.airbag.core.time.Clock;
-import dev.airbag.core.time.SystemClock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
 import io.vertx.core.Future;
@@ -45,6 +44,8 @@ final class DrillVerticle extends VerticleBase {
   static final long SCHEDULE_CHECK_MILLIS = 1_000;
   /** The clustered map where nodes claim a scheduled drill's time; the first claim runs it. */
   static final String SCHEDULE_MAP = "airbag.drill-schedule";
+  /** How long the drill's node waits for every node's figures at the end. */
+  static final long COLLECT_MILLIS = 3_000;
 
   private static final List<String> PROMPTS = List.of(
       "The city council approved a new budget for public libraries on Tuesday, adding evening hours at four branches.",
@@ -80,6 +81,12 @@ final class DrillVerticle extends VerticleBase {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
     sightings = new DrillSightings(vertx);
     config.airbag().drills().schedule().ifPresent(this::schedule);
+    // Whoever runs a drill collects every node's watch of its traffic at the end.
+    vertx.eventBus().<JsonObject>consumer(Addresses.DRILL_COLLECT, m -> {
+      DrillWatch watch = drills.watch(m.body().getString("drill"));
+      JsonObject figures = watch == null ? DrillWatch.none() : watch.toJson();
+      vertx.eventBus().send(m.body().getString("reply"), figures.put("node", node));
+    });
     return vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body(), "command")
         .onSuccess(m::reply)
         .onFailure(e -> {
@@ -120,11 +127,35 @@ final class DrillVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Asks every node for its watch of {@code drill}'s traffic and merges the answers: all {@code nodes}
+   * of them, or those in by {@link #COLLECT_MILLIS} (a node that died mid-drill took its figures along).
+   */
+  private Future<JsonObject> collect(String drill, int nodes) {
+    String replies = Addresses.DRILL_COLLECT + "." + drill;
+    List<JsonObject> got = new ArrayList<>();
+    Promise<JsonObject> merged = Promise.promise();
+    var consumer = vertx.eventBus().<JsonObject>consumer(replies, m -> {
+      got.add(m.body());
+      if (got.size() >= nodes) {
+        merged.tryComplete(DrillWatch.merge(got));
+      }
+    });
+    long timer = vertx.setTimer(COLLECT_MILLIS, t -> merged.tryComplete(DrillWatch.merge(got)));
+    consumer.completion().onSuccess(v -> vertx.eventBus().publish(Addresses.DRILL_COLLECT, new JsonObject()
+        .put("drill", drill).put("reply", replies)));
+    return merged.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      consumer.unregister();
+    });
+  }
+
   /** Claims the target for the drill cluster-wide (one drill per deployment at a time), then starts it. */
   private Future<JsonObject> begin(DrillPlan plan, String trigger) {
     long now = clock.nowMillis();
+    long until = now + plan.duration().toMillis();
     DrillOverride override = new DrillOverride(UUID.randomUUID().toString(), plan.kind().override(), plan.target().id(),
-        now + plan.duration().toMillis(), now);
+        plan.target().modelGroup(), until, until + GRACE_MILLIS + plan.recoveryLimit().toMillis(), plan.live(), now);
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_OVERRIDE_MAP)
         .compose(map -> claim(map, override, plan.duration().toMillis() + GRACE_MILLIS))
         .map(v -> {
@@ -163,14 +194,6 @@ final class DrillVerticle extends VerticleBase {
     }
   }
 
-  /** One synthetic request's fate, as its caller saw it. */
-  record Result(long sentAtMillis, long latencyNanos, int status, String tier, String deployment, int attempts) {
-
-    boolean userVisibleError() {
-      return status != 200 || "canned".equals(tier);
-    }
-  }
-
   private enum Phase { WINDOW, RECOVERY, DONE }
 
   /** One drill under way, on this verticle's context. */
@@ -180,11 +203,12 @@ final class DrillVerticle extends VerticleBase {
     final long startedAt;
     final long recoveryDeadline;
     final String trigger;
-    final List<Result> results = new ArrayList<>();
     Phase phase = Phase.WINDOW;
     long timer;
     long lastReport;
     int sent;
+    /** Synthetic requests that got no HTTP answer at all from this node: user-visible errors too. */
+    int unanswered;
     int inFlight;
     boolean cooldownCut;
     boolean asking;
@@ -207,7 +231,7 @@ final class DrillVerticle extends VerticleBase {
     }
 
     void start() {
-      timer = vertx.setPeriodic(Math.max(1, Math.round(1000 / plan.rate())), t -> tick());
+      timer = vertx.setPeriodic(plan.live() ? 250 : Math.max(1, Math.round(1000 / plan.rate())), t -> tick());
     }
 
     void tick() {
@@ -229,7 +253,9 @@ final class DrillVerticle extends VerticleBase {
         finish();
         return;
       }
-      send(now);
+      if (!plan.live()) {
+        send();
+      }
       if (!asking) {
         askBreaker(BreakerCommand.SNAPSHOT);
       }
@@ -268,28 +294,22 @@ final class DrillVerticle extends VerticleBase {
       }
     }
 
-    void send(long now) {
+    void send() {
       sent++;
       inFlight++;
       String prompt = PROMPTS.get(sent % PROMPTS.size());
       JsonObject body = new JsonObject().put("model", plan.target().modelGroup()).put("messages", new JsonArray()
           .add(new JsonObject().put("role", "system").put("content", "Summarize the user's text in one sentence."))
           .add(new JsonObject().put("role", "user").put("content", prompt)));
-      long started = SystemClock.INSTANCE.nanoTime(); // what the caller waited, in real time, whatever clock the node runs on
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(apiHost).setPort(apiPort)
           .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
           .putHeader(ApiVerticle.DRILL_HEADER, override.drill())
           .setIdleTimeout(config.airbag().requestTimeout().toMillis() + 5_000);
-      http.request(options).compose(req -> req.send(body.toBuffer()).compose(resp -> resp.body().map(b -> resp)))
+      // How each was answered the nodes record (DrillWatch); here only what never got an answer.
+      http.request(options).compose(req -> req.send(body.toBuffer()).compose(resp -> resp.body()))
           .onComplete(ar -> {
-            long latency = SystemClock.INSTANCE.nanoTime() - started;
-            if (ar.succeeded()) {
-              var resp = ar.result();
-              String attempts = resp.getHeader(ApiVerticle.ATTEMPTS_HEADER);
-              results.add(new Result(now, latency, resp.statusCode(), resp.getHeader(ApiVerticle.TIER_HEADER),
-                  resp.getHeader(ApiVerticle.DEPLOYMENT_HEADER), attempts == null ? 0 : Integer.parseInt(attempts)));
-            } else {
-              results.add(new Result(now, latency, 0, null, null, 0));
+            if (ar.failed()) {
+              unanswered++;
             }
             if (--inFlight == 0 && phase == Phase.DONE) {
               drained.tryComplete();
@@ -303,12 +323,16 @@ final class DrillVerticle extends VerticleBase {
       if (inFlight == 0) {
         drained.tryComplete();
       }
+      List<String> members = Cluster.memberIds(vertx, node);
       drained.future()
-          .compose(v -> sightings.of(override.drill()))
-          .onComplete(ar -> {
-            JsonObject report = DrillReport.verdict(report("finished"), plan, override, results,
-                ar.succeeded() ? ar.result() : java.util.Map.of(), Cluster.memberIds(vertx, node),
+          .compose(v -> collect(override.drill(), members.size()))
+          .compose(traffic -> sightings.of(override.drill()).map(seen -> {
+            JsonObject report = report("finished").put("traffic", traffic(traffic));
+            return DrillReport.verdict(report, plan, override, seen, members,
                 new DrillReport.Recovery(openedAt, opened, probePassedAt, closedAt));
+          }))
+          .onFailure(e -> LOG.log(java.util.logging.Level.WARNING, "drill " + override.drill() + " could not be judged", e))
+          .onSuccess(report -> {
             store(report);
             boolean passed = "passed".equals(report.getString("status"));
             events.record("drill-" + override.drill() + "-finished", new JsonObject().put("type", "drill_finished")
@@ -324,7 +348,13 @@ final class DrillVerticle extends VerticleBase {
           .put("model_group", plan.target().modelGroup()).put("node", node).put("status", status)
           .put("trigger", trigger).put("started_at", startedAt).put("window_ends_at", override.untilMillis())
           .put("finish_by", recoveryDeadline + GRACE_MILLIS).put("plan", plan.toJson())
-          .put("traffic", DrillReport.traffic(results, sent)).put("at_start", atStart);
+          .put("traffic", new JsonObject().put("sent", sent)).put("at_start", atStart);
+    }
+
+    /** Every node's watch of the traffic, merged, with what only this node's client saw. */
+    JsonObject traffic(JsonObject merged) {
+      return merged.put("sent", plan.live() ? null : sent).put("unanswered", unanswered)
+          .put("user_visible_errors", merged.getLong("user_visible_errors") + unanswered);
     }
 
     void store(JsonObject report) {

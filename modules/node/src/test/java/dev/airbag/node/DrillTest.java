@@ -127,6 +127,32 @@ class DrillTest {
   }
 
   @Test
+  void aFailoverDrillOnLiveTrafficJudgesByTheRequestsAlreadyFlowing() throws Exception {
+    // Users' traffic, spread over the nodes; the drill sends none of its own.
+    java.util.concurrent.ScheduledExecutorService users = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+    String body = "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"Rain is due at the harbour.\"}]}";
+    users.scheduleAtFixedRate(() -> HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + nodes.get(turn.getAndIncrement() % nodes.size()).httpPort() + "/v1/chat/completions")).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()), 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      JsonObject started = startDrill(nodes.get(2), "{\"target\":\"primary\",\"duration\":\"20s\",\"rate\":\"live\"}");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        for (AirbagNode n : nodes) {
+          assertThat(breaker(n, "primary").getString("state")).isEqualTo("OPEN");
+        }
+      });
+      JsonObject report = runToTheEnd(nodes.get(2), started.getString("id"));
+      assertThat(checks(report).values()).allSatisfy(c -> assertThat(c.getBoolean("passed")).as(c.encode()).isTrue());
+      JsonObject traffic = report.getJsonObject("traffic");
+      assertThat(traffic.getValue("sent")).as("no synthetic request").isNull();
+      assertThat(traffic.getJsonObject("by_deployment").getLong("secondary")).as("users' requests, seen on every node").isPositive();
+    } finally {
+      users.shutdownNow();
+    }
+  }
+
+  @Test
   void aQualityDrillIsCaughtByTheJudgeAndTheTargetRecovers() throws Exception {
     AirbagNode runner = nodes.get(1);
     JsonObject started = startDrill(runner, "{\"kind\":\"quality\",\"target\":\"primary\",\"duration\":\"20s\",\"rate\":50}");
@@ -190,6 +216,8 @@ class DrillTest {
     assertThat(new JsonObject(unknown.body()).getJsonObject("error").getString("param")).isEqualTo("target");
     assertThat(admin(nodes.get(0), "POST", "/admin/drills", "{\"target\":\"primary\",\"rate\":\"fast\"}", ADMIN_KEY).statusCode())
         .isEqualTo(400);
+    assertThat(admin(nodes.get(0), "POST", "/admin/drills", "{\"kind\":\"quality\",\"target\":\"primary\",\"rate\":0}", ADMIN_KEY)
+        .body()).contains("needs a rate above 0");
   }
 
   private static JsonObject startDrill(AirbagNode node, String body) throws Exception {

@@ -36,6 +36,9 @@ public final class Addresses {
   /** This node's drill runner: starts a drill and replies with its first report. Local. */
   public static final String DRILL_START = "airbag.drill.start";
 
+  /** Clustered: a finished drill asks every node for its watch of the drill's traffic; replies go to the address it names. */
+  public static final String DRILL_COLLECT = "airbag.drill.collect";
+
   private static final String DRILL_PREFIX = "airbag.drill.override.";
 
   private Addresses() {}

@@ -150,10 +150,15 @@ final class DemoCommand implements Callable<Integer> {
   /** Ends the demo as an operator would start a normal Tuesday: a failover drill, with its verdict. */
   private int drill() throws Exception {
     String target = "summarize-primary";
-    // The outage left breakers open or ramping; a drill rehearses a failure from a healthy cluster.
-    for (String deployment : List.of(target, "summarize-secondary", "summarize-tertiary")) {
-      http.send(HttpRequest.newBuilder(URI.create(bases.get(0) + "/admin/breakers/" + deployment + "/close"))
-          .header("authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    // The outage left breakers open or ramping; a drill rehearses a failure from a healthy cluster. A
+    // trip still in flight from the outage can outrank a close made the same moment: close until every
+    // node reads CLOSED, as an operator checking /admin/breakers before a drill would.
+    for (int round = 0; round < 20 && !allClosed(); round++) {
+      for (String deployment : List.of(target, "summarize-secondary", "summarize-tertiary")) {
+        http.send(HttpRequest.newBuilder(URI.create(bases.get(0) + "/admin/breakers/" + deployment + "/close"))
+            .header("authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      }
+      TimeUnit.MILLISECONDS.sleep(300); // pacing a demo, not synchronising a test
     }
     String[] args = {"drill", "failover", "--url", bases.get(0), "--target", target, "--duration", "10s", "--rate", "20/s"};
     System.out.println("\nA failover drill, as an operator runs one against a live cluster (every breaker closed first: the providers are healthy again):");
@@ -164,6 +169,17 @@ final class DemoCommand implements Callable<Integer> {
     withKey[args.length] = "--admin-key";
     withKey[args.length + 1] = adminKey;
     return new picocli.CommandLine(new AirbagCommand()).execute(withKey);
+  }
+
+  private boolean allClosed() throws Exception {
+    for (String base : bases) {
+      for (Object b : new JsonObject(get(base + "/admin/breakers")).getJsonArray("breakers")) {
+        if (!"CLOSED".equals(((JsonObject) b).getString("state"))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private void header() {

@@ -71,7 +71,7 @@ final class DrillCommand implements Runnable {
     @Option(names = "--duration", defaultValue = "2m", description = "How long the target stays broken (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--rate", defaultValue = "20/s", description = "Synthetic requests per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "20/s", description = "Synthetic requests per second; 0 sends none and judges by live traffic (failover only) (default: ${DEFAULT-VALUE}).")
     String rate;
 
     @Option(names = "--slo-p95", paramLabel = "MS", description = "The p95 latency the drill's requests must stay within (default: the target's per-call timeout).")
