@@ -53,12 +53,15 @@ public final class AirbagNode {
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(vertx);
+    MinuteStats minutes = new MinuteStats(config);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
-    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, tracing);
+    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics, events)));
+      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics,
+          minutes, events)));
     }
+    providers.add(vertx.deployVerticle(new DashboardVerticle(minutes, board, options.clock(), node)));
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))

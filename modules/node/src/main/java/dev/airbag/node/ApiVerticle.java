@@ -34,6 +34,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,8 @@ final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     lanes = laneSource.open(vertx);
-    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics(), drills);
+    router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics(),
+        laneSource.minutes(), drills);
     Router web = Router.router(vertx);
     web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
     web.post("/v1/chat/completions").handler(this::chat);
@@ -97,6 +99,13 @@ final class ApiVerticle extends VerticleBase {
     web.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> laneSource.metrics().registry().scrape())
         .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
+    // The live dashboard: a page and its data, no external service (the chart library is bundled in the jar).
+    DashboardData dashboard = new DashboardData(vertx, config);
+    web.get("/").handler(ctx -> ctx.reroute("/dashboard/index.html"));
+    web.get("/dashboard/history").handler(ctx -> history(ctx, dashboard));
+    web.get("/dashboard/live").handler(ctx -> live(ctx, dashboard));
+    web.get("/dashboard/*").handler(StaticHandler.create("dashboard").setCachingEnabled(false));
+    web.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     web.route("/admin/*").handler(this::requireAdminKey);
     web.get("/admin/breakers").handler(this::breakers);
     web.post("/admin/breakers/:deployment/:op").handler(this::breakerCommand);
@@ -121,6 +130,53 @@ final class ApiVerticle extends VerticleBase {
     // Started means reachable both ways: the HTTP port bound and airbag.chat known to the cluster.
     return Future.all(vertx.eventBus().<Object>consumer(Addresses.CHAT, this::busChat).completion(),
         vertx.createHttpServer().requestHandler(web).listen(port, host));
+  }
+
+  /** 24 hours of minutes, cluster-wide or one node's ({@code ?node=}), with the incident timeline and the breakers now. */
+  private void history(RoutingContext ctx, DashboardData dashboard) {
+    long now = clock.nowMillis();
+    long since = now - 24 * 60 * DashboardVerticle.MINUTE_MILLIS;
+    dashboard.minutes(since, now, nodeParam(ctx), Cluster.memberIds(vertx, node))
+        .compose(minutes -> events.list().map(all -> minutes.put("events", new JsonArray(all.stream()
+            .filter(e -> ((JsonObject) e).getLong("at") >= since).toList())).put("now", breakersNow()).put("this_node", node)))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** Server-sent events: every {@value DashboardVerticle#FLUSH_MILLIS} ms the last minutes, their events and the breakers now. */
+  private void live(RoutingContext ctx, DashboardData dashboard) {
+    String only = nodeParam(ctx);
+    HttpServerResponse response = ctx.response().setChunked(true).putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache");
+    response.write(": live\n\n");
+    long timer = vertx.setPeriodic(DashboardVerticle.FLUSH_MILLIS, t -> {
+      long now = clock.nowMillis();
+      long since = now - 2 * DashboardVerticle.MINUTE_MILLIS;
+      dashboard.minutes(since, now, only, Cluster.memberIds(vertx, node))
+          .compose(minutes -> events.list().map(all -> minutes.put("events", new JsonArray(all.stream()
+              .filter(e -> ((JsonObject) e).getLong("at") >= since).toList()))))
+          .onSuccess(minutes -> {
+            if (!response.closed()) {
+              response.write("data: " + minutes.put("now", breakersNow()).encode() + "\n\n");
+            }
+          });
+    });
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  private static String nodeParam(RoutingContext ctx) {
+    String n = ctx.request().getParam("node");
+    return n == null || n.isBlank() || n.equals("cluster") ? null : n;
+  }
+
+  /** Each deployment's breaker as this node reads it now. */
+  private JsonObject breakersNow() {
+    JsonObject now = new JsonObject();
+    config.deployments().forEach(d -> {
+      BreakerView v = laneSource.board().view(d.id());
+      now.put(d.id(), new JsonObject().put("state", v.state().name()).put("describe", v.describe()));
+    });
+    return now;
   }
 
   /** With an admin key configured, admin calls must present it as a bearer token; without one they are open. */

@@ -29,13 +29,15 @@ final class ChatRouter {
   private final TierPlan plan;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final MinuteStats minutes;
   private final DrillBoard drills;
   private final Duration requestTimeout;
   private int rotation;
 
   ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics,
-      DrillBoard drills) {
+      MinuteStats minutes, DrillBoard drills) {
     this.metrics = metrics;
+    this.minutes = minutes;
     this.drills = drills;
     this.lanes = lanes;
     this.plan = plan;
@@ -54,10 +56,10 @@ final class ChatRouter {
     Walk walk = new Walk(request, caller, chain, started + requestTimeout.toNanos(), trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
-      if (answer instanceof RoutedAnswer.Served served) {
-        metrics.served(request.model(), served.tier());
-      } else if (answer instanceof RoutedAnswer.Canned) {
-        metrics.served(request.model(), "canned");
+      String tier = answer instanceof RoutedAnswer.Served served ? served.tier() : answer instanceof RoutedAnswer.Canned ? "canned" : null;
+      if (tier != null) {
+        metrics.served(request.model(), tier);
+        minutes.served(request.model(), tier);
       }
       DrillWatch watch = drills.watching(request.model(), sentAt);
       if (watch != null && watch.counts(caller)) {

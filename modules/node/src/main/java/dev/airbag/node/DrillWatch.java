@@ -1,15 +1,12 @@
 package dev.airbag.node;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.DataFormatException;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -19,8 +16,6 @@ import org.HdrHistogram.Histogram;
  * took at the gateway. Any event loop records into it; the drill's node merges every node's at the end.
  */
 final class DrillWatch {
-
-  private static final long MAX_MICROS = 600_000_000L;
 
   private final DrillOverride drill;
   private final LongAdder requests = new LongAdder();
@@ -33,7 +28,7 @@ final class DrillWatch {
   private final Map<String, LongAdder> byDeployment = new ConcurrentHashMap<>();
   /** Who answered the window's requests that the target did not, as "deployment (tier tier)". */
   private final Map<String, LongAdder> windowAnsweredBy = new ConcurrentHashMap<>();
-  private final ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 2);
+  private final ConcurrentHistogram micros = new ConcurrentHistogram(Histograms.MAX_MICROS, 2);
 
   DrillWatch(DrillOverride drill) {
     this.drill = drill;
@@ -56,7 +51,7 @@ final class DrillWatch {
   /** One request to the target's model group, answered after {@code latencyNanos}; sent at {@code sentAtMillis}. */
   void observe(long sentAtMillis, long latencyNanos, RoutedAnswer answer) {
     requests.increment();
-    micros.recordValue(Math.min(MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
+    micros.recordValue(Math.min(Histograms.MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
     boolean failed = answer instanceof RoutedAnswer.Canned;
     if (failed) {
       userVisibleErrors.increment();
@@ -81,20 +76,18 @@ final class DrillWatch {
   }
 
   JsonObject toJson() {
-    java.nio.ByteBuffer buffer = ByteBuffer.allocate(micros.getNeededByteBufferCapacity());
-    int length = micros.copy().encodeIntoCompressedByteBuffer(buffer);
     return new JsonObject().put("requests", requests.sum()).put("user_visible_errors", userVisibleErrors.sum())
         .put("window_requests", windowRequests.sum()).put("window_by_target", windowByTarget.sum())
         .put("window_elsewhere", windowElsewhere.sum()).put("window_elsewhere_answered", windowElsewhereAnswered.sum())
         .put("window_elsewhere_max_attempts", windowElsewhereMaxAttempts.get())
         .put("by_deployment", counts(byDeployment)).put("window_answered_by", counts(windowAnsweredBy))
-        .put("latency_micros", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        .put("latency_micros", Histograms.encode(micros.copy()));
   }
 
   /** Every node's figures added up, the latency histograms merged into percentiles. */
   static JsonObject merge(List<JsonObject> nodes) {
     JsonObject sum = new JsonObject();
-    Histogram latency = new Histogram(MAX_MICROS, 2);
+    Histogram latency = Histograms.empty();
     Map<String, Long> byDeployment = new TreeMap<>();
     Map<String, Long> answeredBy = new TreeMap<>();
     long[] totals = new long[6];
@@ -109,25 +102,18 @@ final class DrillWatch {
       maxAttempts = Math.max(maxAttempts, n.getInteger("window_elsewhere_max_attempts"));
       n.getJsonObject("by_deployment").forEach(e -> byDeployment.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
       n.getJsonObject("window_answered_by").forEach(e -> answeredBy.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
-      try {
-        latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(n.getString("latency_micros"))), 0));
-      } catch (DataFormatException e) {
-        throw new IllegalArgumentException("a node's latency histogram is corrupt", e);
-      }
+      latency.add(Histograms.decode(n.getString("latency_micros")));
     }
     sum.put("requests", totals[0]).put("user_visible_errors", totals[1]).put("window_requests", totals[2])
         .put("window_by_target", totals[3]).put("window_elsewhere", totals[4]).put("window_elsewhere_answered", totals[5])
         .put("window_elsewhere_max_attempts", maxAttempts).put("by_deployment", new JsonObject(new TreeMap<>(byDeployment)))
         .put("window_answered_by", new JsonObject(new TreeMap<>(answeredBy)));
     if (latency.getTotalCount() > 0) {
-      sum.put("p50_ms", ms(latency, 50)).put("p95_ms", ms(latency, 95)).put("p99_ms", ms(latency, 99))
+      sum.put("p50_ms", Histograms.millis(latency, 50)).put("p95_ms", Histograms.millis(latency, 95))
+          .put("p99_ms", Histograms.millis(latency, 99))
           .put("max_ms", Math.round(latency.getMaxValue() / 100.0) / 10.0);
     }
     return sum;
-  }
-
-  private static double ms(Histogram h, double percentile) {
-    return Math.round(h.getValueAtPercentile(percentile) / 100.0) / 10.0;
   }
 
   private static JsonObject counts(Map<String, LongAdder> counts) {

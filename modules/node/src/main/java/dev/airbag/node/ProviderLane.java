@@ -66,6 +66,7 @@ final class ProviderLane {
   private final String successes;
   private final long slowMillis;
   private final NodeMetrics metrics;
+  private final MinuteStats minutes;
   private final NodeTracing tracing;
   private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
   private final Timer callDuration;
@@ -74,8 +75,9 @@ final class ProviderLane {
 
   ProviderLane(Vertx vertx, ProviderClient client, ProviderClient brokenKeyClient, Deployment deployment, RouterSettings router,
       JudgeSettings judging, Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
-      NodeMetrics metrics, NodeTracing tracing) {
+      NodeMetrics metrics, MinuteStats minutes, NodeTracing tracing) {
     this.tracing = tracing;
+    this.minutes = minutes;
     this.vertx = vertx;
     this.client = client;
     this.brokenKeyClient = brokenKeyClient;
@@ -162,6 +164,7 @@ final class ProviderLane {
       callDuration.record(latencyNanos, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         count(Outcome.SUCCESS);
+        minutes.call(deployment.id(), Outcome.SUCCESS, latencyNanos);
         NodeTracing.ended(span, Outcome.SUCCESS);
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
@@ -175,6 +178,7 @@ final class ProviderLane {
       ProviderException failure = ar.cause() instanceof ProviderException pe
           ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
       count(failure.outcome());
+      minutes.call(deployment.id(), failure.outcome(), latencyNanos);
       NodeTracing.ended(span, failure.outcome());
       boolean retriable = retriable(failure, attempt, permit);
       // A retry-after not waited for in place benches the deployment for that long.
@@ -247,6 +251,7 @@ final class ProviderLane {
    */
   void streamBroke(ProviderException failure) {
     count(failure.outcome());
+    minutes.call(deployment.id(), failure.outcome(), -1);
     report(new CallRecord(Permit.CALL, failure.outcome(), 0, -1), false);
   }
 

@@ -13,10 +13,10 @@ import java.util.function.DoubleSupplier;
 
 /**
  * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
- * clock, randomness, breaker and drill boards, metrics and tracing. Each verticle opens its lanes once, in {@code start()}.
+ * clock, randomness, breaker and drill boards, metrics, the dashboard's minute figures and tracing. Each verticle opens its lanes once, in {@code start()}.
  */
 record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
-    NodeMetrics metrics, NodeTracing tracing) {
+    NodeMetrics metrics, MinuteStats minutes, NodeTracing tracing) {
 
   /**
    * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,
@@ -28,7 +28,7 @@ record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, B
     for (Deployment d : config.deployments()) {
       lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d),
           new ProviderClient(vertx, http, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
-          config.airbag().judge(), config.airbag().checks(), clock, random, board, drills, metrics, tracing));
+          config.airbag().judge(), config.airbag().checks(), clock, random, board, drills, metrics, minutes, tracing));
     }
     return Map.copyOf(lanes);
   }

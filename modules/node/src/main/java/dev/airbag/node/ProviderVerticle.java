@@ -54,6 +54,7 @@ final class ProviderVerticle extends VerticleBase {
   private final String node;
   private final BreakerBoard board;
   private final DrillBoard drills;
+  private final MinuteStats minutes;
   private DrillSightings sightings;
   /** The drill whose first failed call this node has reported, so it reports once. */
   private String firstFailureSeen;
@@ -76,8 +77,9 @@ final class ProviderVerticle extends VerticleBase {
   private volatile double judgeMean = Double.NaN;
 
   ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
-      BreakerBoard board, DrillBoard drills, NodeMetrics metrics, EventLog events) {
+      BreakerBoard board, DrillBoard drills, NodeMetrics metrics, MinuteStats minutes, EventLog events) {
     this.drills = drills;
+    this.minutes = minutes;
     this.metrics = metrics;
     this.events = events;
     this.deployment = deployment;
@@ -122,10 +124,12 @@ final class ProviderVerticle extends VerticleBase {
     });
     MessageConsumer<JudgeScore> scores = bus.localConsumer(Addresses.judgeScore(deployment.id()), m -> {
       count(breaker.recordJudgeScore(m.body().score()));
+      minutes.judged(deployment.id(), m.body().score());
       publishView();
     });
     MessageConsumer<AnswerFlagged> flagged = bus.localConsumer(Addresses.answerFlagged(deployment.id()), m -> {
       count(breaker.recordCheckFailure(m.body().check()));
+      minutes.judged(deployment.id(), 0);
       publishView();
     });
     MessageConsumer<JsonObject> drill = bus.consumer(Addresses.drill(deployment.id()), m -> drills.put(DrillOverride.fromJson(m.body())));

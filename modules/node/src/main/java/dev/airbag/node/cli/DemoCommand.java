@@ -93,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("Airbag demo: a cluster of " + nodeCount + " nodes (" + String.join(", ", bases) + "),"
           + " tiers summarize-primary (anthropic) -> summarize-secondary (openai) -> summarize-tertiary (gemini),"
           + " each a local simulator.");
+      System.out.println("Dashboard, live while the demo runs: " + bases.get(0) + "/ (any node draws the same picture)");
       System.out.println("Config: " + config + " (the seed's tiers; per-call timeout 2 s, allowed_fails 2, cooldown_time 5 s)."
           + " Requests go to the nodes in turn.\n");
       header();
