@@ -4,6 +4,7 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.breaker.Permit;
+import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
@@ -53,6 +54,8 @@ public final class AirbagNode {
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(vertx);
+    metrics.clusterMaps(vertx, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, DashboardVerticle.MAP,
+        Addresses.DRILL_MAP, Addresses.DRILL_OVERRIDE_MAP));
     MinuteStats minutes = new MinuteStats(config);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
     ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);

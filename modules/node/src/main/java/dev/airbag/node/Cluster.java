@@ -59,9 +59,7 @@ public final class Cluster {
    */
   /** Tells {@code onChange} ("member_joined" or "member_left", member id) of every other member's arrival and loss. */
   static void onMembership(Vertx vertx, java.util.function.BiConsumer<String, String> onChange) {
-    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
-        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
-      hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+    hazelcast(vertx).ifPresent(hz -> hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
         @Override
         public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
           onChange.accept("member_joined", vertxNodeId(e.getMember()));
@@ -71,26 +69,27 @@ public final class Cluster {
         public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
           onChange.accept("member_left", vertxNodeId(e.getMember()));
         }
-      });
+      }));
+  }
+
+  /** This member's Hazelcast instance, when clustered on Hazelcast. */
+  static java.util.Optional<com.hazelcast.core.HazelcastInstance> hazelcast(Vertx vertx) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
+        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
+      return java.util.Optional.of(hazelcast.getHazelcastInstance());
     }
+    return java.util.Optional.empty();
   }
 
   /** How many members the cluster has now, as this node sees it; 1 for a standalone node. */
   static int members(Vertx vertx) {
-    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
-        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
-      return hazelcast.getHazelcastInstance().getCluster().getMembers().size();
-    }
-    return 1;
+    return hazelcast(vertx).map(hz -> hz.getCluster().getMembers().size()).orElse(1);
   }
 
   /** Every member's node id as this node sees them, itself included; just this node when standalone. */
   static java.util.List<String> memberIds(Vertx vertx, String self) {
-    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
-        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
-      return hazelcast.getHazelcastInstance().getCluster().getMembers().stream().map(Cluster::vertxNodeId).sorted().toList();
-    }
-    return java.util.List.of(self);
+    return hazelcast(vertx).map(hz -> hz.getCluster().getMembers().stream().map(Cluster::vertxNodeId).sorted().toList())
+        .orElse(java.util.List.of(self));
   }
 
   /** The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers do. */

@@ -77,6 +77,15 @@ public final class NodeMetrics {
         .description("Cluster members as this node sees them").register(registry);
   }
 
+  /**
+   * Hazelcast's own figures for the clustered maps Airbag keeps (Micrometer's {@code cache_*} series, tagged
+   * {@code cache=<map>}): entries and memory this member owns and backs up, gets, puts and their latency.
+   */
+  void clusterMaps(Vertx vertx, java.util.List<String> maps) {
+    Cluster.hazelcast(vertx).ifPresent(hz -> maps.forEach(name ->
+        io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics.monitor(registry, hz.getMap(name))));
+  }
+
   PrometheusMeterRegistry registry() {
     return registry;
   }

@@ -141,7 +141,10 @@ class ClusterBreakerTest {
       assertThat(trips).doesNotHaveDuplicates().anyMatch(t -> t.startsWith("primary error_rate " + a.nodeId() + " "));
       assertThat(events).filteredOn(e -> e.getString("type").equals("member_joined")).extracting(e -> e.getString("node"))
           .containsExactlyInAnyOrderElementsOf(nodes.stream().map(AirbagNode::nodeId).toList());
-      assertThat(MetricsTest.value(send(joiner, "GET", "/metrics").body(), "airbag_cluster_members")).hasValue(nodes.size());
+      String scrape = send(joiner, "GET", "/metrics").body();
+      assertThat(MetricsTest.value(scrape, "airbag_cluster_members")).hasValue(nodes.size());
+      // Hazelcast's own figures for Airbag's clustered maps, the breaker map among them.
+      assertThat(scrape).contains("cache_entries{cache=\"airbag.breakers\"", "cache_gets_total{cache=\"airbag.events\"");
     });
 
     // After the cooldown, one probe in the whole cluster, then every member ramps.
