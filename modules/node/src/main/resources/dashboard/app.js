@@ -9,8 +9,8 @@
   const charts = [];
   let selection = null;
   let spanMinutes = Number(params.get("span") || 60);
-  // Every chart shows the last spanMinutes of the 24 h it holds.
-  const lastSpan = (u, min, max) => [max - spanMinutes * 60, max];
+  // Every chart shows the last spanMinutes of the 24 h it holds, up to the end of the minute under way.
+  const lastSpan = (u, min, max) => [max + 60 - spanMinutes * 60, max + 60];
   let pinned = JSON.parse(localStorage.getItem(PIN_KEY) || "null");
 
   const pct = v => v == null ? "–" : (v * 100).toFixed(v < 0.1 ? 1 : 0) + "%";
