@@ -44,6 +44,8 @@ final class DrillVerticle extends VerticleBase {
   static final long SCHEDULE_CHECK_MILLIS = 1_000;
   /** The clustered map where nodes claim a scheduled drill's time; the first claim runs it. */
   static final String SCHEDULE_MAP = "airbag.drill-schedule";
+  /** How often a drill on live traffic looks at the breaker and the clock. */
+  static final long LIVE_TICK_MILLIS = 250;
   /** How long the drill's node waits for every node's figures at the end. */
   static final long COLLECT_MILLIS = 3_000;
 
@@ -82,12 +84,12 @@ final class DrillVerticle extends VerticleBase {
     sightings = new DrillSightings(vertx);
     config.airbag().drills().schedule().ifPresent(this::schedule);
     // Whoever runs a drill collects every node's watch of its traffic at the end.
-    vertx.eventBus().<JsonObject>consumer(Addresses.DRILL_COLLECT, m -> {
+    Future<Void> collecting = vertx.eventBus().<JsonObject>consumer(Addresses.DRILL_COLLECT, m -> {
       DrillWatch watch = drills.watch(m.body().getString("drill"));
       JsonObject figures = watch == null ? DrillWatch.none() : watch.toJson();
       vertx.eventBus().send(m.body().getString("reply"), figures.put("node", node));
-    });
-    return vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body(), "command")
+    }).completion();
+    Future<Void> starting = vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body(), "command")
         .onSuccess(m::reply)
         .onFailure(e -> {
           if (!(e instanceof Busy)) {
@@ -95,6 +97,8 @@ final class DrillVerticle extends VerticleBase {
           }
           m.fail(e instanceof Busy ? 409 : 500, String.valueOf(e.getMessage()));
         })).completion();
+    // Started means another node's drill can already collect this node's figures.
+    return Future.all(collecting, starting);
   }
 
   /**
@@ -231,7 +235,8 @@ final class DrillVerticle extends VerticleBase {
     }
 
     void start() {
-      timer = vertx.setPeriodic(plan.live() ? 250 : Math.max(1, Math.round(1000 / plan.rate())), t -> tick());
+      // Without synthetic traffic the ticks only watch the breaker and the clock.
+      timer = vertx.setPeriodic(plan.live() ? LIVE_TICK_MILLIS : Math.max(1, Math.round(1000 / plan.rate())), t -> tick());
     }
 
     void tick() {
