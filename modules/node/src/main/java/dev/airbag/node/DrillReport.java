@@ -97,12 +97,10 @@ public final class DrillReport {
     TreeSet<String> opened = new TreeSet<>();
     sightings.keySet().stream().filter(k -> k.startsWith("opened/")).forEach(k -> opened.add(k.substring("opened/".length())));
     List<String> missing = members.stream().filter(m -> !opened.contains(m)).toList();
-    long first = sightings.entrySet().stream().filter(e -> e.getKey().startsWith("opened/"))
-        .mapToLong(e -> e.getValue().getLong("at")).min().orElse(0);
-    long last = sightings.entrySet().stream().filter(e -> e.getKey().startsWith("opened/"))
-        .mapToLong(e -> e.getValue().getLong("at")).max().orElse(0);
+    java.util.LongSummaryStatistics at = sightings.entrySet().stream().filter(e -> e.getKey().startsWith("opened/"))
+        .mapToLong(e -> e.getValue().getLong("at")).summaryStatistics();
     String figure = (members.size() - missing.size()) + " of " + members.size() + " nodes saw it OPEN"
-        + (opened.isEmpty() ? "" : ", all within " + (last - first) + " ms of the first")
+        + (opened.isEmpty() ? "" : ", all within " + (at.getMax() - at.getMin()) + " ms of the first")
         + (missing.isEmpty() ? "" : "; not: " + String.join(", ", missing));
     return check("breaker_opened_everywhere", "The breaker opened on every node", !members.isEmpty() && missing.isEmpty(), figure);
   }

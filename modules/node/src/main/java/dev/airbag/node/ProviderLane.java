@@ -161,10 +161,8 @@ final class ProviderLane {
     outcome.onComplete(ar -> {
       long latencyNanos = clock.nanoTime() - started;
       long latencyMillis = latencyNanos / 1_000_000;
-      callDuration.record(latencyNanos, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
-        count(Outcome.SUCCESS);
-        minutes.call(deployment.id(), Outcome.SUCCESS, latencyNanos);
+        count(Outcome.SUCCESS, latencyNanos);
         NodeTracing.ended(span, Outcome.SUCCESS);
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
@@ -177,8 +175,7 @@ final class ProviderLane {
       }
       ProviderException failure = ar.cause() instanceof ProviderException pe
           ? pe : new ProviderException(Outcome.CONNECT_FAILURE, String.valueOf(ar.cause().getMessage()));
-      count(failure.outcome());
-      minutes.call(deployment.id(), failure.outcome(), latencyNanos);
+      count(failure.outcome(), latencyNanos);
       NodeTracing.ended(span, failure.outcome());
       boolean retriable = retriable(failure, attempt, permit);
       // A retry-after not waited for in place benches the deployment for that long.
@@ -233,7 +230,12 @@ final class ProviderLane {
     return vertx.eventBus().request(records, record);
   }
 
-  private void count(Outcome outcome) {
+  /** One call's outcome, for /metrics and the dashboard's minute; {@code latencyNanos} -1 when it has none of its own. */
+  private void count(Outcome outcome, long latencyNanos) {
+    if (latencyNanos >= 0) {
+      callDuration.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+    minutes.call(deployment.id(), outcome, latencyNanos);
     calls.computeIfAbsent(outcome, o -> metrics.calls(deployment, o)).increment();
   }
 
@@ -250,8 +252,7 @@ final class ProviderLane {
    * provider that cuts every stream midway would never trip. It counts as a failed call of its own.
    */
   void streamBroke(ProviderException failure) {
-    count(failure.outcome());
-    minutes.call(deployment.id(), failure.outcome(), -1);
+    count(failure.outcome(), -1);
     report(new CallRecord(Permit.CALL, failure.outcome(), 0, -1), false);
   }
 

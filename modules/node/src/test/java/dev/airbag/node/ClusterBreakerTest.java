@@ -3,11 +3,8 @@ package dev.airbag.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.config.Config;
-import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.time.FakeClock;
 import dev.airbag.simulator.Fault;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,14 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Breakers shared across a real Hazelcast cluster of in-process members, each a whole node. */
 class ClusterBreakerTest {
 
-  private static final String CONFIG = """
-      model_list:
-        - model_name: primary
-          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
-        - model_name: secondary
-          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
-        - model_name: tertiary
-          litellm_params: {model: gemini/gemini-2.5-pro, api_key: os.environ/GEMINI_API_KEY, api_base: os.environ/T_BASE}
+  private static final String CONFIG = GatewayFixture.THREE_PROVIDERS + """
       router_settings:
         fallbacks: [{primary: [secondary]}]
         allowed_fails: 1000
@@ -40,36 +29,22 @@ class ClusterBreakerTest {
         breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s, min_judged: 9}
         judge: {by: [secondary, tertiary], sample_rate: 1.0}
       """;
-  private static final String CLUSTER = "airbag-test-" + UUID.randomUUID();
   private static final FakeClock CLOCK = new FakeClock();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static GatewayFixture sims;
-  private static GatewayConfig config;
-  private static final List<Vertx> members = new ArrayList<>();
-  private static final List<AirbagNode> nodes = new ArrayList<>();
+  private static InProcessCluster cluster;
+  private static List<AirbagNode> nodes;
 
   @BeforeAll
   static void cluster() throws Exception {
     sims = new GatewayFixture();
-    config = sims.yamlConfig(CONFIG);
-    for (int i = 0; i < 3; i++) {
-      join();
-    }
-  }
-
-  private static AirbagNode join() throws Exception {
-    Config hazelcast = Cluster.config(null).setClusterName(CLUSTER);
-    Vertx vertx = GatewayFixture.await(Cluster.join(hazelcast, "127.0.0.1"));
-    members.add(vertx);
-    AirbagNode node = GatewayFixture.await(AirbagNode.start(vertx, config, NodeOptions.loopback(CLOCK)));
-    nodes.add(node);
-    return node;
+    cluster = new InProcessCluster(sims.yamlConfig(CONFIG), CLOCK, 3);
+    nodes = cluster.nodes;
   }
 
   @AfterAll
   static void close() throws Exception {
-    // All at once: closing one by one leaves the rest retrying connections to the closed ones.
-    GatewayFixture.await(io.vertx.core.Future.all(members.stream().map(Vertx::close).toList()));
+    cluster.close();
     sims.close();
   }
 
@@ -127,7 +102,7 @@ class ClusterBreakerTest {
     assertThat(sims.primary.requests()).as("no member calls a benched provider").isEqualTo(before);
 
     // A member that joins now starts from the cluster's state, not from CLOSED.
-    AirbagNode joiner = join();
+    AirbagNode joiner = cluster.join();
     assertThat(primaryBreaker(joiner).getString("state")).isEqualTo("OPEN");
     assertThat(tier(joiner)).isEqualTo("secondary");
     assertThat(sims.primary.requests()).isEqualTo(before);
@@ -185,7 +160,7 @@ class ClusterBreakerTest {
     burst(burst);
     // The first calls after the cooldown claim the probe; once a claim has landed, a second burst
     // arrives while the (slow) probe is out. Across both, one call reaches the primary.
-    await().atMost(Duration.ofSeconds(5)).until(() -> GatewayFixture.await(members.get(0).sharedData()
+    await().atMost(Duration.ofSeconds(5)).until(() -> GatewayFixture.await(cluster.members.get(0).sharedData()
         .<String, String>getAsyncMap(dev.airbag.node.bus.Addresses.PROBE_MAP).compose(m -> m.get(claim))) != null);
     burst(burst);
     for (var f : burst) {

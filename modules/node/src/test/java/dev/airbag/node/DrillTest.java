@@ -3,11 +3,8 @@ package dev.airbag.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.config.Config;
-import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.time.FakeClock;
 import dev.airbag.node.cli.AirbagCommand;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -17,10 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -36,14 +31,7 @@ import picocli.CommandLine;
 class DrillTest {
 
   private static final String ADMIN_KEY = "drill-admin-key";
-  private static final String CONFIG = """
-      model_list:
-        - model_name: primary
-          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
-        - model_name: secondary
-          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
-        - model_name: tertiary
-          litellm_params: {model: gemini/gemini-2.5-pro, api_key: os.environ/GEMINI_API_KEY, api_base: os.environ/T_BASE}
+  private static final String CONFIG = GatewayFixture.THREE_PROVIDERS + """
         - model_name: solo
           litellm_params: {model: gemini/gemini-2.5-flash, api_key: os.environ/GEMINI_API_KEY, api_base: os.environ/T_BASE}
       router_settings:
@@ -54,28 +42,22 @@ class DrillTest {
         breaker: {min_calls: 10, error_rate_threshold: 0.2, cooldown: 30s, min_judged: 10}
         judge: {by: [secondary, tertiary]}
       """;
-  private static final String CLUSTER = "airbag-drill-" + UUID.randomUUID();
   private static final FakeClock CLOCK = new FakeClock();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static GatewayFixture sims;
-  private static final List<Vertx> members = new ArrayList<>();
-  private static final List<AirbagNode> nodes = new ArrayList<>();
+  private static InProcessCluster cluster;
+  private static List<AirbagNode> nodes;
 
   @BeforeAll
   static void cluster() throws Exception {
     sims = new GatewayFixture();
-    GatewayConfig config = sims.yamlConfig(CONFIG);
-    for (int i = 0; i < 3; i++) {
-      Config hazelcast = Cluster.config(null).setClusterName(CLUSTER);
-      Vertx vertx = GatewayFixture.await(Cluster.join(hazelcast, "127.0.0.1"));
-      members.add(vertx);
-      nodes.add(GatewayFixture.await(AirbagNode.start(vertx, config, NodeOptions.loopback(CLOCK))));
-    }
+    cluster = new InProcessCluster(sims.yamlConfig(CONFIG), CLOCK, 3);
+    nodes = cluster.nodes;
   }
 
   @AfterAll
   static void close() throws Exception {
-    GatewayFixture.await(io.vertx.core.Future.all(members.stream().map(Vertx::close).toList()));
+    cluster.close();
     sims.close();
   }
 

@@ -42,6 +42,17 @@ final class GatewayFixture implements AutoCloseable {
         fallbacks: [{primary: [secondary]}]
       """;
 
+  /** One deployment on each of this fixture's simulators (Anthropic, OpenAI, Gemini); tests add the rest. */
+  static final String THREE_PROVIDERS = """
+      model_list:
+        - model_name: primary
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE}
+        - model_name: secondary
+          litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY, api_base: os.environ/S_BASE}
+        - model_name: tertiary
+          litellm_params: {model: gemini/gemini-2.5-pro, api_key: os.environ/GEMINI_API_KEY, api_base: os.environ/T_BASE}
+      """;
+
   /** The simulators' Vert.x; each node gets its own, as each node is its own process in production. */
   final Vertx vertx = Vertx.vertx();
   Vertx nodeVertx;
