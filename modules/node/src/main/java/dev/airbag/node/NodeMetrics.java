@@ -61,8 +61,12 @@ public final class NodeMetrics {
     return registry;
   }
 
-  /** A Vert.x builder whose Vert.x reports its own metrics to {@code registry}; without one, a plain builder. */
+  /**
+   * A node's Vert.x builder: Linux's native epoll transport where Netty has it for the platform (Java
+   * NIO elsewhere), and Vert.x's own metrics reported to {@code registry} when there is one.
+   */
   public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
+    options.setPreferNativeTransport(true);
     if (registry == null) {
       return Vertx.builder().with(options);
     }

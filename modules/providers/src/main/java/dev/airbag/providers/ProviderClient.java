@@ -65,10 +65,13 @@ public final class ProviderClient {
     }
   }
 
-  /** A keep-alive client pool sized for a gateway: many concurrent calls per provider host. */
+  /**
+   * A keep-alive client pool sized for a gateway: many concurrent calls per provider host. A TCP connect
+   * gives up after 10 s; the per-call timeout of each call (its own timer) bounds the whole call anyway.
+   */
   public static HttpClient newHttpClient(Vertx vertx) {
     return vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30),
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30).setConnectTimeout(10_000),
         new PoolOptions().setHttp1MaxSize(512));
   }
 
@@ -183,8 +186,10 @@ public final class ProviderClient {
         .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
     extraHeaders.forEach(headers::set);
     adapter.headers(deployment, headers);
-    RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers)
-        .setConnectTimeout(call.timeoutMillis);
+    // No pool-wait timeout on the request (the call's own timer covers the wait): Vert.x 5.1 arms a timer
+    // for it whenever a request opens a connection or queues, and never cancels it, so every call to a
+    // host refusing connections kept its request, context and exception alive for the whole timeout.
+    RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
     Buffer body = adapter.body(request, deployment, stream).toBuffer();
     return http.request(options).compose(req -> {
       if (!call.attach(req)) {

@@ -94,7 +94,8 @@ final class NodeCommand implements Callable<Integer> {
     }
     LOG.info(() -> "Airbag node " + node.nodeId() + " ready on http://" + host + ":" + node.httpPort()
         + (standalone ? " (standalone)" : " in cluster " + (cluster == null ? Cluster.DEFAULT_CONFIG : cluster))
-        + ", serving " + String.join(", ", gateway.modelGroups().keySet()));
+        + ", serving " + String.join(", ", gateway.modelGroups().keySet())
+        + (vertx.isNativeTransportEnabled() ? " (epoll transport)" : " (NIO transport)"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
