@@ -4,7 +4,7 @@ import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.FinishReason;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,15 +58,25 @@ public enum AnswerCheck {
 
   static final int LOOP_MIN_WORDS = 12;
 
-  /** A three-word phrase that recurs five times or more and covers at least 40% of the answer. */
+  /**
+   * A three-word phrase that recurs five times or more and covers at least 40% of the answer. Phrases
+   * are compared by a 64-bit hash of their words, sorted and counted in runs: no map and no boxing on a
+   * path every answer takes (a false match would need five colliding phrases).
+   */
   static boolean repetitive(List<String> words) {
     if (words.size() < LOOP_MIN_WORDS) {
       return false;
     }
-    Map<List<String>, Integer> trigrams = new HashMap<>();
+    long[] trigrams = new long[words.size() - 2];
+    for (int i = 0; i < trigrams.length; i++) {
+      trigrams[i] = (words.get(i).hashCode() * 0x9E3779B97F4A7C15L) ^ (words.get(i + 1).hashCode() * 0xC2B2AE3D27D4EB4FL)
+          ^ Long.rotateLeft(words.get(i + 2).hashCode() * 0x165667B19E3779F9L, 31);
+    }
+    Arrays.sort(trigrams);
     int top = 0;
-    for (int i = 0; i + 3 <= words.size(); i++) {
-      top = Math.max(top, trigrams.merge(words.subList(i, i + 3), 1, Integer::sum));
+    for (int i = 0, run = 0; i < trigrams.length; i++) {
+      run = i > 0 && trigrams[i] == trigrams[i - 1] ? run + 1 : 1;
+      top = Math.max(top, run);
     }
     return top >= 5 && top * 3.0 / words.size() >= 0.4;
   }
@@ -119,18 +129,19 @@ public enum AnswerCheck {
 
   /** The text's words, lower case: runs of letters and numbers. */
   static List<String> words(String text) {
+    String lower = text.toLowerCase(Locale.ROOT); // the same string when it has no capitals: one copy at most
     List<String> words = new ArrayList<>();
     int start = -1;
-    for (int i = 0; i <= text.length(); ) {
-      int c = i < text.length() ? text.codePointAt(i) : ' ';
+    for (int i = 0; i <= lower.length(); ) {
+      int c = i < lower.length() ? lower.codePointAt(i) : ' ';
       boolean inWord = Character.isLetter(c) || isNumber(c);
       if (inWord && start < 0) {
         start = i;
       } else if (!inWord && start >= 0) {
-        words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+        words.add(lower.substring(start, i));
         start = -1;
       }
-      i += i < text.length() ? Character.charCount(c) : 1;
+      i += i < lower.length() ? Character.charCount(c) : 1;
     }
     return words;
   }

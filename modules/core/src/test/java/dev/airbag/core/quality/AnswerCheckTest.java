@@ -48,6 +48,17 @@ class AnswerCheckTest {
   }
 
   @Test
+  void aLoopIsAPhraseRecurringFiveTimesOverAtLeastTwoFifthsOfTheAnswer() {
+    String fivePhrasesIn32Words = "As you know the bus runs late. As you know the ferry is slow. As you know the council met. "
+        + "As you know the workers asked. As you know the district waited.";
+    assertThat(AnswerCheck.repetitive(AnswerCheck.words(fivePhrasesIn32Words))).isTrue();
+    assertThat(AnswerCheck.repetitive(AnswerCheck.words(fivePhrasesIn32Words.replace("district waited.",
+        "district waited for a long and cold winter with no service at all.")))).as("5 x 3 of 43 words").isFalse();
+    assertThat(AnswerCheck.repetitive(AnswerCheck.words(fivePhrasesIn32Words.replaceFirst("As you know", "Everyone said"))))
+        .as("four times").isFalse();
+  }
+
+  @Test
   void aLengthStopTheCallerAskedForIsNoTruncation() {
     ChatResponse cut = new ChatResponse("id", "m", "The council extended the night", FinishReason.LENGTH, new Usage(1, 1));
     assertThat(AnswerCheck.firstFailed(ALL, request(OptionalInt.of(8)), cut)).isEmpty();
