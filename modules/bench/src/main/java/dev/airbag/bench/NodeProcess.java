@@ -24,7 +24,7 @@ import javax.management.remote.JMXServiceURL;
  */
 final class NodeProcess implements AutoCloseable {
 
-  /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
+  /** What Hazelcast needs opened on Java 17; the same list (and heap) as {@code scripts/airbag}. */
   private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
       "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
@@ -36,6 +36,7 @@ final class NodeProcess implements AutoCloseable {
   private JMXConnector jmx;
   private com.sun.management.ThreadMXBean threads;
   private com.sun.management.OperatingSystemMXBean os;
+  private java.lang.management.MemoryMXBean memory;
 
   private NodeProcess(int port, Process process) {
     this.port = port;
@@ -54,7 +55,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
   static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx256m"));
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
       command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
@@ -102,6 +103,13 @@ final class NodeProcess implements AutoCloseable {
         com.sun.management.ThreadMXBean.class);
     os = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
         com.sun.management.OperatingSystemMXBean.class);
+    memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.MEMORY_MXBEAN_NAME,
+        java.lang.management.MemoryMXBean.class);
+  }
+
+  /** A full collection in the node, as JMH makes between iterations: what the warm-up left is not the measurement's to pay. */
+  void collectGarbage() {
+    memory.gc();
   }
 
   /** CPU time the node has used so far, all threads, user and system. */

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.Arrays;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -39,6 +40,11 @@ final class OpenLoop extends VerticleBase {
     boolean retryElsewhere;
     /** Requests sent again to another port after a connection failure. */
     long retried;
+    /**
+     * Each request's latency in microseconds by its place in the schedule, -1 for a failed or unanswered
+     * one: every target's n-th request left at the same moment, so two targets compare request by request.
+     */
+    long[] bySlot = new long[0];
 
     Target(String name, List<Integer> ports, String path) {
       this.name = name;
@@ -55,6 +61,24 @@ final class OpenLoop extends VerticleBase {
       Target t = new Target(name, ports, path);
       t.retryElsewhere = retryElsewhere;
       return t;
+    }
+
+    /**
+     * What this target's requests took beyond {@code base}'s that left at the same moment, in
+     * microseconds, sorted (negative when this one answered first); pairs where either failed are left out.
+     */
+    long[] addedOver(Target base) {
+      int n = (int) Math.min(sent, base.sent);
+      long[] added = new long[n];
+      int pairs = 0;
+      for (int i = 0; i < n; i++) {
+        if (bySlot[i] >= 0 && base.bySlot[i] >= 0) {
+          added[pairs++] = bySlot[i] - base.bySlot[i];
+        }
+      }
+      added = Arrays.copyOf(added, pairs);
+      Arrays.sort(added);
+      return added;
     }
 
     /** Sustained: every request answered with 200 and the 99th percentile under {@code p99Millis}. */
@@ -133,6 +157,11 @@ final class OpenLoop extends VerticleBase {
         for (int i = 0; i < targets.size(); i++) {
           Target t = targets.get(i);
           int index = i;
+          int slot = (int) t.sent;
+          if (slot == t.bySlot.length) {
+            t.bySlot = Arrays.copyOf(t.bySlot, Math.max(1_024, slot * 2));
+            Arrays.fill(t.bySlot, slot, t.bySlot.length, -1);
+          }
           t.sent++;
           inFlight[0]++;
           send(client, t, port, body, t.retryElsewhere ? t.ports.size() : 1).onComplete(ar -> {
@@ -140,9 +169,11 @@ final class OpenLoop extends VerticleBase {
                   return;
                 }
                 answered[index]++;
-                t.micros.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
+                long micros = Math.max(1, (System.nanoTime() - intended) / 1_000);
+                t.micros.recordValue(micros);
                 if (ar.succeeded() && ar.result() == 200) {
                   t.ok++;
+                  t.bySlot[slot] = micros;
                 } else {
                   t.errors++;
                 }

@@ -25,7 +25,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The gateway's cost, scenario by scenario: the same open-loop schedule, interleaved request by request,
  * straight to the simulator that answers ("direct") and through nodes running as their own JVMs
- * ("airbag"), the simulators answering at once. Overhead is the difference at each percentile. For each
+ * ("airbag"), the simulators answering at once. Overhead is what each request through a node took
+ * beyond its direct twin sent at the same moment, at each percentile of those pairs: a stall of the
+ * machine or of the generator delays both twins and cancels out, a stall of the node does not. The
+ * difference of the two paths' own percentiles is reported beside it, with the generator's stalls. For each
  * scenario it also reads the nodes' CPU time and heap allocation (over JMX) and peak RSS; for the
  * healthy path it searches the highest sustained rate of each path alone. Writes {@code overhead.json}
  * and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
@@ -122,7 +125,8 @@ public final class Overhead {
       JsonObject report = new JsonObject().put("benchmark", "overhead").put("at", Instant.now().toString())
           .put("rate_per_path", rate).put("seconds", seconds).put("scenarios", scenarios).put("max_throughput", throughput)
           .put("machine", machine())
-          .put("notes", "open loop, latency from the intended send time, one generator event loop; "
+          .put("notes", "open loop, latency from the intended send time, one generator event loop; overhead per request "
+              + "against its direct twin sent at the same moment; "
               + "load generator and simulators share one JVM, each node runs in its own; all on the same cores");
       report.put("targets", targets(report));
       write(out, report);
@@ -168,9 +172,14 @@ public final class Overhead {
     List<Integer> ports = nodes.stream().map(n -> n.port).toList();
     Buffer body = body(s.stream());
     warmUp(load, targets(s, sims, ports), rate, seconds, body);
+    // The warm-up's garbage (its cold start queued thousands of requests) is collected before measuring, in every JVM.
+    nodes.forEach(NodeProcess::collectGarbage);
+    System.gc();
     long[] cpu = nodes.stream().mapToLong(NodeProcess::cpuNanos).toArray();
     long[] alloc = nodes.stream().mapToLong(NodeProcess::allocatedBytes).toArray();
+    Hiccups hiccups = Hiccups.start();
     List<OpenLoop.Target> result = get(load.run(targets(s, sims, ports), rate, seconds * 1000L, body));
+    Histogram stalls = hiccups.stop();
     long cpuNanos = 0;
     long allocBytes = 0;
     long peakRssKb = 0;
@@ -181,20 +190,25 @@ public final class Overhead {
     }
     OpenLoop.Target direct = result.get(0);
     OpenLoop.Target airbag = result.get(1);
+    long[] added = airbag.addedOver(direct);
     JsonObject overhead = new JsonObject();
+    JsonObject difference = new JsonObject();
     for (double p : PERCENTILES) {
-      overhead.put(key(p), round(ms(airbag.micros, p) - ms(direct.micros, p)));
+      overhead.put(key(p), round(added.length == 0 ? 0 : added[(int) Math.ceil(p / 100 * added.length) - 1] / 1000.0));
+      difference.put(key(p), round(ms(airbag.micros, p) - ms(direct.micros, p)));
     }
     long requests = Math.max(1, airbag.ok + airbag.errors);
     return new JsonObject().put("title", s.title()).put("nodes", s.nodes()).put("rate_per_path", rate)
         .put("paths", new JsonObject().put("direct", summary(direct, seconds)).put("airbag", summary(airbag, seconds)))
-        .put("overhead_ms", overhead)
+        .put("overhead_ms", overhead).put("percentile_difference_ms", difference)
+        .put("generator_stalls_ms", new JsonObject().put("p99_ms", round(ms(stalls, 99))).put("max_ms", round(stalls.getMaxValue() / 1000.0)))
         .put("node", nodeCost(cpuNanos, allocBytes, requests).put("peak_rss_mb", peakRssKb / 1024));
   }
 
   /**
    * Brings the JVMs up to speed: an eighth, a quarter and half the rate for a second each, then the
-   * full rate for half the measured time, so the JIT has compiled the hot path before measuring starts.
+   * full rate for as long as the measurement, so the JIT has compiled the hot path and the heaps have
+   * settled before measuring starts (with half that, the first seconds measured were still transient).
    * Starting cold at the full rate would queue thousands of requests, and the connections opened for
    * that burst would stay in every pool for the rest of the scenario.
    */
@@ -203,7 +217,7 @@ public final class Overhead {
     for (int divisor : new int[] {8, 4, 2}) {
       get(load.run(targets, Math.max(1, rate / divisor), step, body));
     }
-    get(load.run(targets, rate, seconds * 500L, body));
+    get(load.run(targets, rate, seconds * 1000L, body));
   }
 
   private static List<OpenLoop.Target> targets(Scenario s, Sims sims, List<Integer> nodePorts) {
@@ -220,7 +234,7 @@ public final class Overhead {
       16_000, 20_000, 25_000, 32_000, 40_000};
 
   /**
-   * The highest rate each path sustains alone, climbing {@link #LADDER} until a rate fails. It never
+   * The highest rate each path sustains alone, climbing {@link #LADDER} until a rate fails twice running. It never
    * steps back down: an overloaded step leaves its connections in every pool, which would handicap the
    * steps after it. Also records the node's CPU and allocation per request at each rate it sustained,
    * to show whether they stay flat as load grows.
@@ -237,9 +251,14 @@ public final class Overhead {
           break;
         }
         OpenLoop.Target t = new OpenLoop.Target(path, path.equals("direct") ? s.direct().apply(sims).port() : node.port, PATH);
-        long cpu = node.cpuNanos();
-        long alloc = node.allocatedBytes();
-        t = get(load.run(List.of(t), rate, stepSeconds * 1000L, body(false))).get(0);
+        long cpu = 0;
+        long alloc = 0;
+        // A step gets a second try: one stall of the shared machine in a few seconds is not a rate the path cannot sustain.
+        for (int attempt = 0; attempt < 2 && (attempt == 0 || !t.sustained(SUSTAINED_P99_MS)); attempt++) {
+          cpu = node.cpuNanos();
+          alloc = node.allocatedBytes();
+          t = get(load.run(List.of(t), rate, stepSeconds * 1000L, body(false))).get(0);
+        }
         if (!t.sustained(SUSTAINED_P99_MS)) {
           break;
         }
@@ -357,19 +376,23 @@ public final class Overhead {
     Files.createDirectories(out);
     Files.writeString(out.resolve("overhead.json"), report.encodePrettily() + "\n");
     StringBuilder md = new StringBuilder("| scenario (" + report.getInteger("seconds") + " s each) | req/s per path "
-        + "| direct p50 / p99 ms | airbag p50 / p99 ms | overhead p50 | p90 | p99 | p99.9 ms "
-        + "| errors | node CPU s / 1k req | alloc KB / req | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| direct p50 / p99 ms | airbag p50 / p99 ms | overhead p50 | p90 | p99 | p99.9 ms | p99 difference ms "
+        + "| generator stalls p99 / max ms | errors | node CPU s / 1k req | alloc KB / req | peak RSS MB |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonObject sc = report.getJsonObject("scenarios");
     for (String k : sc.fieldNames()) {
       JsonObject s = sc.getJsonObject(k);
       JsonObject d = s.getJsonObject("paths").getJsonObject("direct");
       JsonObject a = s.getJsonObject("paths").getJsonObject("airbag");
       JsonObject o = s.getJsonObject("overhead_ms");
+      JsonObject g = s.getJsonObject("generator_stalls_ms");
       JsonObject n = s.getJsonObject("node");
       md.append("| ").append(s.getString("title")).append(" | ").append(s.getInteger("rate_per_path")).append(" | ").append(d.getDouble("p50_ms")).append(" / ").append(d.getDouble("p99_ms"))
           .append(" | ").append(a.getDouble("p50_ms")).append(" / ").append(a.getDouble("p99_ms")).append(" | ")
           .append(o.getDouble("p50_ms")).append(" | ").append(o.getDouble("p90_ms")).append(" | ").append(o.getDouble("p99_ms"))
-          .append(" | ").append(o.getDouble("p99_9_ms")).append(" | ").append(a.getLong("errors") + a.getLong("unanswered"))
+          .append(" | ").append(o.getDouble("p99_9_ms")).append(" | ").append(s.getJsonObject("percentile_difference_ms").getDouble("p99_ms"))
+          .append(" | ").append(g.getDouble("p99_ms")).append(" / ").append(g.getDouble("max_ms"))
+          .append(" | ").append(a.getLong("errors") + a.getLong("unanswered"))
           .append(" | ").append(n.getDouble("cpu_seconds_per_1000_requests")).append(" | ").append(n.getDouble("alloc_kb_per_request"))
           .append(" | ").append(n.getLong("peak_rss_mb")).append(" |\n");
     }
