@@ -302,9 +302,12 @@ public final class Overhead {
       t.add(target("max throughput through one node >= 50% of direct", mt.getInteger("airbag_per_s") + " vs "
           + mt.getInteger("direct_per_s") + " req/s (" + Math.round(mt.getDouble("ratio") * 100) + "%)", mt.getDouble("ratio") >= 0.5));
     }
-    if (sc.containsKey("refused")) {
+    if (sc.containsKey("refused") && healthy != null) {
+      // What the failover adds is read against the healthy path's overhead, as the OPEN target is.
       double refused = sc.getJsonObject("refused").getJsonObject("overhead_ms").getDouble("p99_ms");
-      t.add(target("primary refusing: failover adds <= 2 ms at p99", refused + " ms", refused <= 2));
+      double base = healthy.getJsonObject("overhead_ms").getDouble("p99_ms");
+      t.add(target("primary refusing: failover adds <= 2 ms at p99 (over the healthy path's overhead)",
+          refused + " vs " + base + " ms (adds " + round(refused - base) + ")", refused - base <= 2));
     }
     long rss = 0;
     for (String k : sc.fieldNames()) {

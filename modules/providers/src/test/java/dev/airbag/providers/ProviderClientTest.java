@@ -232,6 +232,34 @@ class ProviderClientTest {
     assertThat(failure(() -> dead.complete(request("q", false), 2_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
   }
 
+  /**
+   * Vert.x 5.1 leaves its pool-wait timer armed after a failed connect, holding the call's request and
+   * context for the whole timeout: at 2,000 calls a second to a refusing host the heap grew by 150 MB.
+   * Timer ids count up, so every id between two fresh timers is one armed meanwhile; none may be left.
+   */
+  @Test
+  void callsToARefusingHostLeaveNoTimerBehind() throws Exception {
+    Simulator closed = get(Simulator.start(vertx, SimulatorOptions.loopback()));
+    String base = closed.baseUrl();
+    get(closed.close());
+    ProviderClient dead = new ProviderClient(vertx, http, deployment(ProviderKind.OPENAI, base, KEY));
+    long first = vertx.setTimer(60_000, id -> { });
+    for (int i = 0; i < 20; i++) {
+      assertThat(failure(() -> dead.complete(request("q", false), 60_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+    }
+    long last = vertx.setTimer(60_000, id -> { });
+    List<Long> leftBehind = new java.util.ArrayList<>();
+    for (long id = first + 1; id < last; id++) {
+      if (vertx.cancelTimer(id)) {
+        leftBehind.add(id);
+      }
+    }
+    vertx.cancelTimer(first);
+    vertx.cancelTimer(last);
+    assertThat(last - first).as("each call arms its own timeout").isGreaterThan(20);
+    assertThat(leftBehind).as("timers still armed after every call ended").isEmpty();
+  }
+
   @ParameterizedTest
   @EnumSource(ProviderKind.class)
   void aStreamCutBeforeTheFirstTokenFailsTheCallButACutAfterItEndsTheStream(ProviderKind kind) throws Exception {
