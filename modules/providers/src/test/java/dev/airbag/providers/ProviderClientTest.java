@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -223,12 +224,17 @@ class ProviderClientTest {
     assertThat(s.outcome()).isEqualTo(Outcome.TIMEOUT);
   }
 
-  @Test
-  void aRefusedConnectionIsAConnectFailure() throws Exception {
+  /** A client of a host whose port was just closed: every connection to it is refused. */
+  private static ProviderClient refusingHost() throws Exception {
     Simulator closed = get(Simulator.start(vertx, SimulatorOptions.loopback()));
     String base = closed.baseUrl();
     get(closed.close());
-    ProviderClient dead = new ProviderClient(vertx, http, deployment(ProviderKind.OPENAI, base, KEY));
+    return new ProviderClient(vertx, http, deployment(ProviderKind.OPENAI, base, KEY));
+  }
+
+  @Test
+  void aRefusedConnectionIsAConnectFailure() throws Exception {
+    ProviderClient dead = refusingHost();
     assertThat(failure(() -> dead.complete(request("q", false), 2_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
   }
 
@@ -239,16 +245,13 @@ class ProviderClientTest {
    */
   @Test
   void callsToARefusingHostLeaveNoTimerBehind() throws Exception {
-    Simulator closed = get(Simulator.start(vertx, SimulatorOptions.loopback()));
-    String base = closed.baseUrl();
-    get(closed.close());
-    ProviderClient dead = new ProviderClient(vertx, http, deployment(ProviderKind.OPENAI, base, KEY));
+    ProviderClient dead = refusingHost();
     long first = vertx.setTimer(60_000, id -> { });
     for (int i = 0; i < 20; i++) {
       assertThat(failure(() -> dead.complete(request("q", false), 60_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
     }
     long last = vertx.setTimer(60_000, id -> { });
-    List<Long> leftBehind = new java.util.ArrayList<>();
+    List<Long> leftBehind = new ArrayList<>();
     for (long id = first + 1; id < last; id++) {
       if (vertx.cancelTimer(id)) {
         leftBehind.add(id);
