@@ -127,6 +127,32 @@ final class NodeProcess implements AutoCloseable {
         .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1L);
   }
 
+  /**
+   * How often the node's API event loops ran late so far ({@code airbag_event_loop_delay_seconds}, all
+   * loops): {@code [ticks, late by more than 10 ms, late by more than 50 ms]}.
+   */
+  long[] loopStalls() throws Exception {
+    String scrape = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    long[] counts = new long[3];
+    for (String line : scrape.lines().toList()) {
+      if (!line.startsWith("airbag_event_loop_delay_seconds_")) {
+        continue;
+      }
+      long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith("airbag_event_loop_delay_seconds_count")) {
+        counts[0] += value;
+        counts[1] += value;
+        counts[2] += value;
+      } else if (line.contains("le=\"0.01\"")) {
+        counts[1] -= value;
+      } else if (line.contains("le=\"0.05\"")) {
+        counts[2] -= value;
+      }
+    }
+    return counts;
+  }
+
   /** POSTs to the node's admin API (no admin key is configured in benchmarks). */
   void admin(String path) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

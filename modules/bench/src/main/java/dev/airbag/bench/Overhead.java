@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
  * ("airbag"), the simulators answering at once. Overhead is what each request through a node took
  * beyond its direct twin sent at the same moment, at each percentile of those pairs: a stall of the
  * machine or of the generator delays both twins and cancels out, a stall of the node does not. The
- * difference of the two paths' own percentiles is reported beside it, with the generator's stalls. For each
+ * difference of the two paths' own percentiles is reported beside it, with the generator's stalls and how
+ * often the node's event loops ran 10 and 50 ms late (its {@code airbag_event_loop_delay_seconds}). For each
  * scenario it also reads the nodes' CPU time and heap allocation (over JMX) and peak RSS; for the
  * healthy path it searches the highest sustained rate of each path alone. Writes {@code overhead.json}
  * and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
@@ -177,9 +178,20 @@ public final class Overhead {
     System.gc();
     long[] cpu = nodes.stream().mapToLong(NodeProcess::cpuNanos).toArray();
     long[] alloc = nodes.stream().mapToLong(NodeProcess::allocatedBytes).toArray();
+    long[][] loopsBefore = new long[nodes.size()][];
+    for (int i = 0; i < nodes.size(); i++) {
+      loopsBefore[i] = nodes.get(i).loopStalls();
+    }
     Hiccups hiccups = Hiccups.start();
     List<OpenLoop.Target> result = get(load.run(targets(s, sims, ports), rate, seconds * 1000L, body));
     Histogram stalls = hiccups.stop();
+    long[] loops = new long[3];
+    for (int i = 0; i < nodes.size(); i++) {
+      long[] after = nodes.get(i).loopStalls();
+      for (int k = 0; k < loops.length; k++) {
+        loops[k] += after[k] - loopsBefore[i][k];
+      }
+    }
     long cpuNanos = 0;
     long allocBytes = 0;
     long peakRssKb = 0;
@@ -202,6 +214,7 @@ public final class Overhead {
         .put("paths", new JsonObject().put("direct", summary(direct, seconds)).put("airbag", summary(airbag, seconds)))
         .put("overhead_ms", overhead).put("percentile_difference_ms", difference)
         .put("generator_stalls_ms", new JsonObject().put("p99_ms", round(ms(stalls, 99))).put("max_ms", round(stalls.getMaxValue() / 1000.0)))
+        .put("node_loop_stalls", new JsonObject().put("ticks", loops[0]).put("over_10_ms", loops[1]).put("over_50_ms", loops[2]))
         .put("node", nodeCost(cpuNanos, allocBytes, requests).put("peak_rss_mb", peakRssKb / 1024));
   }
 
@@ -380,8 +393,8 @@ public final class Overhead {
     Files.writeString(out.resolve("overhead.json"), report.encodePrettily() + "\n");
     StringBuilder md = new StringBuilder("| scenario (" + report.getInteger("seconds") + " s each) | req/s per path "
         + "| direct p50 / p99 ms | airbag p50 / p99 ms | overhead p50 | p90 | p99 | p99.9 ms | p99 difference ms "
-        + "| generator stalls p99 / max ms | errors | node CPU s / 1k req | alloc KB / req | peak RSS MB |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| generator stalls p99 / max ms | node loop stalls > 10 / 50 ms | errors | node CPU s / 1k req | alloc KB / req "
+        + "| peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonObject sc = report.getJsonObject("scenarios");
     for (String k : sc.fieldNames()) {
       JsonObject s = sc.getJsonObject(k);
@@ -395,6 +408,8 @@ public final class Overhead {
           .append(o.getDouble("p50_ms")).append(" | ").append(o.getDouble("p90_ms")).append(" | ").append(o.getDouble("p99_ms"))
           .append(" | ").append(o.getDouble("p99_9_ms")).append(" | ").append(s.getJsonObject("percentile_difference_ms").getDouble("p99_ms"))
           .append(" | ").append(g.getDouble("p99_ms")).append(" / ").append(g.getDouble("max_ms"))
+          .append(" | ").append(s.getJsonObject("node_loop_stalls").getLong("over_10_ms")).append(" / ")
+          .append(s.getJsonObject("node_loop_stalls").getLong("over_50_ms"))
           .append(" | ").append(a.getLong("errors") + a.getLong("unanswered"))
           .append(" | ").append(n.getDouble("cpu_seconds_per_1000_requests")).append(" | ").append(n.getDouble("alloc_kb_per_request"))
           .append(" | ").append(n.getLong("peak_rss_mb")).append(" |\n");

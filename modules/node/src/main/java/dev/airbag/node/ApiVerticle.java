@@ -83,6 +83,7 @@ final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    EventLoopDelay.watch(vertx, laneSource.metrics().eventLoopDelay(Thread.currentThread().getName()));
     lanes = laneSource.open(vertx);
     router = new ChatRouter(lanes, plan, clock, config.airbag().requestTimeout(), laneSource.metrics(),
         laneSource.minutes(), drills);

@@ -108,6 +108,15 @@ public final class NodeMetrics {
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
   }
 
+  /** {@code airbag_event_loop_delay_seconds{loop}}: how late each API event loop runs its {@link EventLoopDelay} timer. */
+  Timer eventLoopDelay(String loop) {
+    return Timer.builder("airbag.event.loop.delay")
+        .description("How late an API event loop ran a timer due every 20 ms: every request on it waited as long")
+        .tag("loop", loop).serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500))
+        .register(registry);
+  }
+
   /** A request answered: by which tier ({@code primary}, {@code secondary}, ..., {@code canned}) of its model group. */
   void served(String modelGroup, String tier) {
     served.computeIfAbsent(modelGroup, g -> new ConcurrentHashMap<>())

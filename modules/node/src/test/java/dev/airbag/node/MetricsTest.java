@@ -81,6 +81,8 @@ class MetricsTest extends NodeTestBase {
     assertThat(value(m, "airbag_breaker_error_rate", "deployment=\"primary\"")).hasValue(failedCalls / (5.0 + failedCalls));
     assertThat(value(m, "airbag_breaker_state", "deployment=\"secondary\"", "state=\"closed\"")).hasValue(1);
     assertThat(value(m, "airbag_node_info", "node=\"")).hasValue(1);
+    assertThat(value(m, "airbag_event_loop_delay_seconds_count", "loop=\"vert.x-eventloop-thread-").orElse(0))
+        .as("the API loops are watched").isPositive();
     assertThat(m).as("the JVM's own metrics ride along").contains("jvm_memory_used_bytes");
     assertThat(m).as("no secret in any label or value")
         .doesNotContain(GatewayFixture.ENV.get("ANTHROPIC_API_KEY"), GatewayFixture.ENV.get("OPENAI_API_KEY"));
