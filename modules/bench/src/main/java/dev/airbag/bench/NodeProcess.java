@@ -37,6 +37,7 @@ final class NodeProcess implements AutoCloseable {
   private com.sun.management.ThreadMXBean threads;
   private com.sun.management.OperatingSystemMXBean os;
   private java.lang.management.MemoryMXBean memory;
+  private java.lang.management.CompilationMXBean jit;
 
   private NodeProcess(int port, Process process) {
     this.port = port;
@@ -105,11 +106,18 @@ final class NodeProcess implements AutoCloseable {
         com.sun.management.OperatingSystemMXBean.class);
     memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.MEMORY_MXBEAN_NAME,
         java.lang.management.MemoryMXBean.class);
+    jit = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.COMPILATION_MXBEAN_NAME,
+        java.lang.management.CompilationMXBean.class);
   }
 
   /** A full collection in the node, as JMH makes between iterations: what the warm-up left is not the measurement's to pay. */
   void collectGarbage() {
     memory.gc();
+  }
+
+  /** Milliseconds the node's JIT compilers have spent so far (all compiler threads). */
+  long jitMillis() {
+    return jit.getTotalCompilationTime();
   }
 
   /** CPU time the node has used so far, all threads, user and system. */

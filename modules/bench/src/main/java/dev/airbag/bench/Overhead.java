@@ -30,7 +30,7 @@ import org.HdrHistogram.Histogram;
  * machine or of the generator delays both twins and cancels out, a stall of the node does not. The
  * difference of the two paths' own percentiles is reported beside it, with the generator's stalls and how
  * often the node's event loops ran 10 and 50 ms late (its {@code airbag_event_loop_delay_seconds}). For each
- * scenario it also reads the nodes' CPU time and heap allocation (over JMX) and peak RSS; for the
+ * scenario it also reads the nodes' CPU time, heap allocation and JIT compilation time (over JMX) and peak RSS; for the
  * healthy path it searches the highest sustained rate of each path alone. Writes {@code overhead.json}
  * and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
  *
@@ -172,12 +172,13 @@ public final class Overhead {
       throws Exception {
     List<Integer> ports = nodes.stream().map(n -> n.port).toList();
     Buffer body = body(s.stream());
-    warmUp(load, targets(s, sims, ports), rate, seconds, body);
+    long warmUpSeconds = warmUp(load, targets(s, sims, ports), nodes, rate, seconds, body);
     // The warm-up's garbage (its cold start queued thousands of requests) is collected before measuring, in every JVM.
     nodes.forEach(NodeProcess::collectGarbage);
     System.gc();
     long[] cpu = nodes.stream().mapToLong(NodeProcess::cpuNanos).toArray();
     long[] alloc = nodes.stream().mapToLong(NodeProcess::allocatedBytes).toArray();
+    long jitBefore = jitMillis(nodes);
     long[][] loopsBefore = new long[nodes.size()][];
     for (int i = 0; i < nodes.size(); i++) {
       loopsBefore[i] = nodes.get(i).loopStalls();
@@ -185,6 +186,7 @@ public final class Overhead {
     Hiccups hiccups = Hiccups.start();
     List<OpenLoop.Target> result = get(load.run(targets(s, sims, ports), rate, seconds * 1000L, body));
     Histogram stalls = hiccups.stop();
+    long jitMeasured = jitMillis(nodes) - jitBefore;
     long[] loops = new long[3];
     for (int i = 0; i < nodes.size(); i++) {
       long[] after = nodes.get(i).loopStalls();
@@ -215,22 +217,50 @@ public final class Overhead {
         .put("overhead_ms", overhead).put("percentile_difference_ms", difference)
         .put("generator_stalls_ms", new JsonObject().put("p99_ms", round(ms(stalls, 99))).put("max_ms", round(stalls.getMaxValue() / 1000.0)))
         .put("node_loop_stalls", new JsonObject().put("ticks", loops[0]).put("over_10_ms", loops[1]).put("over_50_ms", loops[2]))
-        .put("node", nodeCost(cpuNanos, allocBytes, requests).put("peak_rss_mb", peakRssKb / 1024));
+        .put("node", nodeCost(cpuNanos, allocBytes, requests).put("peak_rss_mb", peakRssKb / 1024).put("jit_ms", jitMeasured))
+        .put("warm_up_seconds", warmUpSeconds);
   }
 
   /**
    * Brings the JVMs up to speed: an eighth, a quarter and half the rate for a second each, then the
-   * full rate for as long as the measurement, so the JIT has compiled the hot path and the heaps have
-   * settled before measuring starts (with half that, the first seconds measured were still transient).
+   * full rate for as long as the measurement, then on at the full rate a second at a time until the
+   * nodes' JIT has settled (under {@link #JIT_SETTLED_MS} of compilation in a second, at most another
+   * measurement's length), so what is measured is the compiled hot path and settled heaps. On two busy
+   * cores the compiler thread falls behind: twenty seconds into the load it was still compiling the
+   * hot path for the first time, and what was measured was partly the interpreter's and C1's code.
    * Starting cold at the full rate would queue thousands of requests, and the connections opened for
-   * that burst would stay in every pool for the rest of the scenario.
+   * that burst would stay in every pool for the rest of the scenario. Returns the seconds it took.
    */
-  private static void warmUp(OpenLoop load, List<OpenLoop.Target> targets, int rate, int seconds, Buffer body) throws Exception {
+  private static long warmUp(OpenLoop load, List<OpenLoop.Target> targets, List<NodeProcess> nodes, int rate, int seconds,
+      Buffer body) throws Exception {
+    long started = System.nanoTime();
     long step = seconds < 5 ? 250 : 1_000;
     for (int divisor : new int[] {8, 4, 2}) {
       get(load.run(targets, Math.max(1, rate / divisor), step, body));
     }
     get(load.run(targets, rate, seconds * 1000L, body));
+    long jit = jitMillis(nodes);
+    long lastStep = 0;
+    boolean settled = false;
+    for (long extra = 0; extra < seconds * 1000L && !settled; extra += step) {
+      for (NodeProcess node : nodes) {
+        node.loopStalls(); // a Prometheus scrape, as the measurement makes: its first one deoptimised the hot path
+      }
+      get(load.run(targets, rate, step, body));
+      long now = jitMillis(nodes);
+      lastStep = now - jit;
+      jit = now;
+      settled = lastStep * 1000 / step < JIT_SETTLED_MS * nodes.size();
+    }
+    System.err.println("bench: warmed up, node JIT " + lastStep + " ms in the last " + step + " ms");
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+  }
+
+  /** Compilation per node and second below which the JIT counts as settled (2.5% of one compiler thread). */
+  private static final long JIT_SETTLED_MS = 25;
+
+  private static long jitMillis(List<NodeProcess> nodes) {
+    return nodes.stream().mapToLong(NodeProcess::jitMillis).sum();
   }
 
   private static List<OpenLoop.Target> targets(Scenario s, Sims sims, List<Integer> nodePorts) {
@@ -394,7 +424,7 @@ public final class Overhead {
     StringBuilder md = new StringBuilder("| scenario (" + report.getInteger("seconds") + " s each) | req/s per path "
         + "| direct p50 / p99 ms | airbag p50 / p99 ms | overhead p50 | p90 | p99 | p99.9 ms | p99 difference ms "
         + "| generator stalls p99 / max ms | node loop stalls > 10 / 50 ms | errors | node CPU s / 1k req | alloc KB / req "
-        + "| peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| peak RSS MB | node JIT s measured / warm-up s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonObject sc = report.getJsonObject("scenarios");
     for (String k : sc.fieldNames()) {
       JsonObject s = sc.getJsonObject(k);
@@ -412,7 +442,8 @@ public final class Overhead {
           .append(s.getJsonObject("node_loop_stalls").getLong("over_50_ms"))
           .append(" | ").append(a.getLong("errors") + a.getLong("unanswered"))
           .append(" | ").append(n.getDouble("cpu_seconds_per_1000_requests")).append(" | ").append(n.getDouble("alloc_kb_per_request"))
-          .append(" | ").append(n.getLong("peak_rss_mb")).append(" |\n");
+          .append(" | ").append(n.getLong("peak_rss_mb")).append(" | ").append(round(n.getLong("jit_ms") / 1000.0)).append(" / ")
+          .append(s.getLong("warm_up_seconds")).append(" |\n");
     }
     JsonObject mt = report.getJsonObject("max_throughput");
     if (mt != null) {
