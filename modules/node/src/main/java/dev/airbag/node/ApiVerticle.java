@@ -396,7 +396,7 @@ final class ApiVerticle extends VerticleBase {
         stream(response, served, parsed, created, span);
       } else {
         response.putHeader("content-type", "application/json")
-            .end(OpenAiJson.completion(served.response(), served.model(), created).encode());
+            .end(OpenAiJson.completion(served.response(), served.model(), created).toBuffer()); // bytes at once, no String between
       }
       return;
     }

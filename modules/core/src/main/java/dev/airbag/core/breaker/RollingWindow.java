@@ -46,15 +46,25 @@ public final class RollingWindow {
     buckets[slot] = buckets[slot].plus(delta);
   }
 
+  /** The window's sum; one object, not one per bucket: the breaker asks on every call it records. */
   public WindowCounts total() {
     long current = clock.nowMillis() / bucketMillis;
-    WindowCounts sum = WindowCounts.EMPTY;
+    long calls = 0;
+    long failures = 0;
+    long slow = 0;
+    long judged = 0;
+    double judgeSum = 0;
     for (int i = 0; i < buckets.length; i++) {
       if (bucketIndex[i] > current - buckets.length && bucketIndex[i] <= current) {
-        sum = sum.plus(buckets[i]);
+        WindowCounts b = buckets[i];
+        calls += b.calls();
+        failures += b.failures();
+        slow += b.slow();
+        judged += b.judged();
+        judgeSum += b.judgeSum();
       }
     }
-    return sum;
+    return new WindowCounts(calls, failures, slow, judged, judgeSum);
   }
 
   public void clear() {
