@@ -21,6 +21,11 @@ class HotPathBenchmarksTest {
   }
 
   @Test
+  void theAnswerCheckBenchmarkRunsEveryCheckOnAnAnswerThatPasses() {
+    assertThat(new AnswerCheckBench().checkAGoodAnswer()).isEmpty();
+  }
+
+  @Test
   void theRouteBenchmarkResolvesTheWholeChain() {
     RouteBench b = new RouteBench();
     b.setUp();

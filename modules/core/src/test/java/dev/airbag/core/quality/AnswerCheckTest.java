@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class AnswerCheckTest {
@@ -72,8 +73,20 @@ class AnswerCheckTest {
 
   @Test
   void wordsAreRunsOfLettersAndNumbersInLowerCase() {
-    assertThat(AnswerCheck.words("Ça va? Très-bien, 42 fois!\n\u00bd ÉTÉ")).containsExactly("ça", "va", "très", "bien", "42", "fois", "\u00bd", "été");
+    assertThat(AnswerCheck.words("Ça va? Très-bien, 42 fois!\n\u00bd ÉTÉ"))
+        .containsExactly(Stream.of("ça", "va", "très", "bien", "42", "fois", "\u00bd", "été").mapToLong(AnswerCheck::hash).toArray());
     assertThat(AnswerCheck.words(" ... ")).isEmpty();
+    assertThat(AnswerCheck.words("bus")).containsExactly(AnswerCheck.hash("bus")).doesNotContain(AnswerCheck.hash("but"));
+    assertThat(AnswerCheck.hash("ÉTÉ")).isEqualTo(AnswerCheck.hash("été"));
+  }
+
+  @Test
+  void aWordOfSeveralLanguagesCountsForEachOfThem() {
+    // "e" counts for Italian and Portuguese alike ("a" for English, "por" for Spanish): the other words tell them apart.
+    assertThat(AnswerCheck.language(AnswerCheck.words("O porto congelou em janeiro e os barcos pararam por duas semanas, "
+        + "mas a loja não fechou."))).contains("pt");
+    assertThat(AnswerCheck.language(AnswerCheck.words("Il porto è gelato a gennaio e i traghetti non sono partiti per due "
+        + "settimane."))).contains("it");
   }
 
   @Test
