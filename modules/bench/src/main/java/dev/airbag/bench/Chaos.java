@@ -46,6 +46,7 @@ final class Chaos {
     Vertx vertx = Vertx.vertx();
     Path work = Files.createTempDirectory("airbag-chaos");
     List<NodeProcess> nodes = new java.util.ArrayList<>();
+    boolean written = false;
     try {
       Simulator primary = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("chaos-anthropic-key")));
       Simulator secondary = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey("chaos-openai-key")));
@@ -121,10 +122,12 @@ final class Chaos {
               .put("primary_calls_during_run", primaryCalls).put("survived", survived))
           .put("passed", lost == 0 && survived);
       write(out, report);
+      written = true;
       return report;
     } finally {
       nodes.forEach(NodeProcess::close);
       get(vertx.close());
+      NodeProcess.tidy(work, written);
     }
   }
 

@@ -76,6 +76,22 @@ final class NodeProcess implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Removes a run's working directory (configs, node logs) once the run has written its report; after a
+   * failed run it is kept, and named, so the nodes' logs can be read.
+   */
+  static void tidy(Path work, boolean succeeded) throws IOException {
+    if (!succeeded) {
+      System.err.println("bench: the nodes' configs and logs are kept in " + work);
+      return;
+    }
+    try (var paths = Files.walk(work)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   /** Starts {@code count} nodes one after another, each joining {@code cluster}. */
   static List<NodeProcess> startAll(int count, Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path logDir)
       throws Exception {

@@ -94,6 +94,7 @@ public final class Overhead {
     Vertx vertx = Vertx.vertx();
     Path work = Files.createTempDirectory("airbag-bench");
     String extraJvmArgs = System.getProperty("airbag.node.jvmArgs", "");
+    boolean written = false;
     try {
       Sims sims = new Sims(get(Simulator.start(vertx, SimulatorOptions.loopback())),
           get(Simulator.start(vertx, SimulatorOptions.loopback())), get(Simulator.start(vertx, SimulatorOptions.loopback())));
@@ -131,9 +132,11 @@ public final class Overhead {
               + "load generator and simulators share one JVM, each node runs in its own; all on the same cores");
       report.put("targets", targets(report));
       write(out, report);
+      written = true;
       return report;
     } finally {
       get(vertx.close());
+      NodeProcess.tidy(work, written);
     }
   }
 
