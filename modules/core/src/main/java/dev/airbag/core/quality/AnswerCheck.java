@@ -51,11 +51,14 @@ public enum AnswerCheck {
       case EMPTY -> response.content().isBlank();
       case TRUNCATED -> response.finishReason() == FinishReason.LENGTH && request.maxTokens().isEmpty();
       case REPETITION -> repetitive(answerWords);
-      case LANGUAGE -> otherLanguage(words(request.lastUserText()), answerWords);
+      case LANGUAGE -> otherLanguage(words(request.lastUserText(), QUESTION_WORDS), answerWords);
     };
   }
 
   static final int LOOP_MIN_WORDS = 12;
+
+  /** Words of the question read to tell its language: plenty for that, and a long prompt costs no more. */
+  static final int QUESTION_WORDS = 200;
 
   /**
    * A three-word phrase that recurs five times or more and covers at least 40% of the answer. Phrases
@@ -146,11 +149,16 @@ public enum AnswerCheck {
    * String per word was most of what the checks allocated, on every answer.
    */
   static long[] words(String text) {
+    return words(text, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code max} of the text's {@link #words(String) words}. */
+  static long[] words(String text, int max) {
     long[] words = new long[16];
     int count = 0;
     long hash = FNV_OFFSET;
     boolean inWord = false;
-    for (int i = 0; i < text.length(); ) {
+    for (int i = 0; i < text.length() && count < max; ) {
       int c = text.codePointAt(i);
       i += Character.charCount(c);
       if (isWordChar(c)) {
@@ -165,7 +173,7 @@ public enum AnswerCheck {
         inWord = false;
       }
     }
-    if (inWord) {
+    if (inWord && count < max) {
       if (count == words.length) {
         words = Arrays.copyOf(words, count + 1);
       }

@@ -78,6 +78,8 @@ class AnswerCheckTest {
     assertThat(AnswerCheck.words(" ... ")).isEmpty();
     assertThat(AnswerCheck.words("bus")).containsExactly(AnswerCheck.hash("bus")).doesNotContain(AnswerCheck.hash("but"));
     assertThat(AnswerCheck.hash("ÉTÉ")).isEqualTo(AnswerCheck.hash("été"));
+    assertThat(AnswerCheck.words("one two three four", 2)).containsExactly(AnswerCheck.hash("one"), AnswerCheck.hash("two"));
+    assertThat(AnswerCheck.words("one two", 2)).hasSize(2);
   }
 
   @Test
