@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,9 +228,9 @@ public final class Overhead {
   /**
    * Brings the JVMs up to speed: an eighth, a quarter and half the rate for a second each, then the
    * full rate for as long as the measurement, then on at the full rate a second at a time until the
-   * nodes' JIT has settled (under {@link #JIT_SETTLED_MS} of compilation in a second, at most another
-   * measurement's length), so what is measured is the compiled hot path and settled heaps. On two busy
-   * cores the compiler thread falls behind: twenty seconds into the load it was still compiling the
+   * JIT of the nodes and of this JVM (generator and simulators) has settled ({@link #QUIET_STEPS} seconds in a row under {@link #JIT_SETTLED_MS} of
+   * compilation each, for at most {@link #SETTLE_MEASUREMENTS} measurements' length), so what is
+   * measured is the compiled hot path and settled heaps. On two busy cores the compiler thread falls behind: twenty seconds into the load it was still compiling the
    * hot path for the first time, and what was measured was partly the interpreter's and C1's code.
    * Starting cold at the full rate would queue thousands of requests, and the connections opened for
    * that burst would stay in every pool for the rest of the scenario. Returns the seconds it took.
@@ -242,28 +243,40 @@ public final class Overhead {
       get(load.run(targets, Math.max(1, rate / divisor), step, body));
     }
     get(load.run(targets, rate, seconds * 1000L, body));
-    long jit = jitMillis(nodes);
+    long jit = allJitMillis(nodes);
     long lastStep = 0;
-    boolean settled = false;
-    for (long extra = 0; extra < seconds * 1000L && !settled; extra += step) {
+    int quietSteps = 0;
+    for (long extra = 0; extra < SETTLE_MEASUREMENTS * seconds * 1000L && quietSteps < QUIET_STEPS; extra += step) {
       for (NodeProcess node : nodes) {
         node.loopStalls(); // a Prometheus scrape, as the measurement makes: its first one deoptimised the hot path
       }
       get(load.run(targets, rate, step, body));
-      long now = jitMillis(nodes);
+      long now = allJitMillis(nodes);
       lastStep = now - jit;
       jit = now;
-      settled = lastStep * 1000 / step < JIT_SETTLED_MS * nodes.size();
+      quietSteps = lastStep * 1000 / step < JIT_SETTLED_MS * (nodes.size() + 1) ? quietSteps + 1 : 0;
     }
-    System.err.println("bench: warmed up, node JIT " + lastStep + " ms in the last " + step + " ms");
+    System.err.println("bench: warmed up, JIT " + lastStep + " ms in the last " + step + " ms"
+        + (quietSteps < QUIET_STEPS ? " (not settled)" : ""));
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
   }
 
-  /** Compilation per node and second below which the JIT counts as settled (2.5% of one compiler thread). */
+  /**
+   * Compilation per node and second below which a step is quiet (2.5% of one compiler thread), and the
+   * quiet steps in a row that make the JIT settled: one quiet second was often a lull, with seconds of
+   * compilation still to come. The settling lasts at most that many measurements' lengths.
+   */
   private static final long JIT_SETTLED_MS = 25;
+  private static final int QUIET_STEPS = 3;
+  private static final int SETTLE_MEASUREMENTS = 3;
 
   private static long jitMillis(List<NodeProcess> nodes) {
     return nodes.stream().mapToLong(NodeProcess::jitMillis).sum();
+  }
+
+  /** The nodes' compilation so far and this JVM's: the generator and the simulators are measured too. */
+  private static long allJitMillis(List<NodeProcess> nodes) {
+    return jitMillis(nodes) + ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   private static List<OpenLoop.Target> targets(Scenario s, Sims sims, List<Integer> nodePorts) {
