@@ -31,9 +31,9 @@ import org.HdrHistogram.Histogram;
  * machine or of the generator delays both twins and cancels out, a stall of the node does not. The
  * difference of the two paths' own percentiles is reported beside it, with the generator's stalls and how
  * often the node's event loops ran 10 and 50 ms late (its {@code airbag_event_loop_delay_seconds}). For each
- * scenario it also reads the nodes' CPU time, heap allocation and JIT compilation time (over JMX) and peak RSS; for the
- * healthy path it searches the highest sustained rate of each path alone. Writes {@code overhead.json}
- * and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
+ * scenario it also reads the nodes' CPU time, heap allocation and JIT compilation time (over JMX) and
+ * peak RSS; for the healthy path it searches the highest sustained rate of each path alone. Writes
+ * {@code overhead.json} and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
  *
  * <p>Usage: {@code scripts/bench overhead [req/s per path] [seconds per scenario] [scenario,...]}.
  */
@@ -228,12 +228,13 @@ public final class Overhead {
   /**
    * Brings the JVMs up to speed: an eighth, a quarter and half the rate for a second each, then the
    * full rate for as long as the measurement, then on at the full rate a second at a time until the
-   * JIT of the nodes and of this JVM (generator and simulators) has settled ({@link #QUIET_STEPS} seconds in a row under {@link #JIT_SETTLED_MS} of
-   * compilation each, for at most {@link #SETTLE_MEASUREMENTS} measurements' length), so what is
-   * measured is the compiled hot path and settled heaps. On two busy cores the compiler thread falls behind: twenty seconds into the load it was still compiling the
-   * hot path for the first time, and what was measured was partly the interpreter's and C1's code.
-   * Starting cold at the full rate would queue thousands of requests, and the connections opened for
-   * that burst would stay in every pool for the rest of the scenario. Returns the seconds it took.
+   * JIT of the nodes and of this JVM (generator and simulators) has settled: {@link #QUIET_STEPS}
+   * seconds in a row under {@link #JIT_SETTLED_MS} of compilation per JVM, for at most
+   * {@link #SETTLE_MEASUREMENTS} measurements' length. On two busy cores the compiler thread falls
+   * behind: twenty seconds into the load it was still compiling the hot path for the first time, and
+   * what was measured was partly C1's code with C2 competing for the cores. Starting cold at the full
+   * rate would queue thousands of requests, and the connections opened for that burst would stay in
+   * every pool for the rest of the scenario. Returns the seconds it took.
    */
   private static long warmUp(OpenLoop load, List<OpenLoop.Target> targets, List<NodeProcess> nodes, int rate, int seconds,
       Buffer body) throws Exception {
@@ -262,7 +263,7 @@ public final class Overhead {
   }
 
   /**
-   * Compilation per node and second below which a step is quiet (2.5% of one compiler thread), and the
+   * Compilation per JVM and second below which a step is quiet (2.5% of one compiler thread), and the
    * quiet steps in a row that make the JIT settled: one quiet second was often a lull, with seconds of
    * compilation still to come. The settling lasts at most that many measurements' lengths.
    */
