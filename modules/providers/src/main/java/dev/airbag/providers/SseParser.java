@@ -16,67 +16,94 @@ public final class SseParser {
     void onEvent(String event, String data);
   }
 
+  private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+
   private final EventHandler handler;
-  private final StringBuilder pending = new StringBuilder();
+  /** Bytes received and not yet parsed into lines: kept as bytes, so a character cut between reads stays whole. */
+  private byte[] pending = new byte[1024];
+  private int length;
+  /** Where the search for the next line's end resumes: what was scanned holds no newline. */
+  private int scanned;
   private String event;
-  private StringBuilder data;
+  private String data;
+  private StringBuilder moreData;
 
   public SseParser(EventHandler handler) {
     this.handler = handler;
   }
 
   public void feed(Buffer chunk) {
-    pending.append(chunk.toString(StandardCharsets.UTF_8));
+    int n = chunk.length();
+    if (length + n > pending.length) {
+      pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, length + n));
+    }
+    chunk.getBytes(0, n, pending, length);
+    length += n;
     int start = 0;
-    for (int i = 0; i < pending.length(); i++) {
-      if (pending.charAt(i) == '\n') {
-        int end = i > start && pending.charAt(i - 1) == '\r' ? i - 1 : i;
-        line(pending.substring(start, end));
+    for (int i = scanned; i < length; i++) {
+      if (pending[i] == '\n') { // never inside a multi-byte UTF-8 character
+        line(start, i > start && pending[i - 1] == '\r' ? i - 1 : i);
         start = i + 1;
       }
     }
-    pending.delete(0, start);
+    System.arraycopy(pending, start, pending, 0, length - start);
+    length -= start;
+    scanned = length;
   }
 
   /** The body ended: an event not closed by a blank line is still delivered, as browsers do. */
   public void end() {
-    if (!pending.isEmpty()) {
-      line(pending.toString());
-      pending.setLength(0);
+    if (length > 0) {
+      line(0, length);
+      length = 0;
+      scanned = 0;
     }
     dispatch();
   }
 
-  private void line(String line) {
-    if (line.isEmpty()) {
+  /** One line, {@code pending[from, to)}, without its line break. */
+  private void line(int from, int to) {
+    if (from == to) {
       dispatch();
       return;
     }
-    if (line.charAt(0) == ':') {
+    if (pending[from] == ':') {
       return;
     }
-    int colon = line.indexOf(':');
-    String field = colon < 0 ? line : line.substring(0, colon);
-    String value = colon < 0 ? "" : line.substring(colon + 1);
-    if (value.startsWith(" ")) {
-      value = value.substring(1);
+    int colon = from;
+    while (colon < to && pending[colon] != ':') {
+      colon++;
     }
-    if (field.equals("event")) {
-      event = value;
-    } else if (field.equals("data")) {
+    int valueFrom = Math.min(colon + 1, to);
+    if (valueFrom < to && pending[valueFrom] == ' ') {
+      valueFrom++;
+    }
+    if (is(EVENT, from, colon)) {
+      event = new String(pending, valueFrom, to - valueFrom, StandardCharsets.UTF_8);
+    } else if (is(DATA, from, colon)) {
+      String value = new String(pending, valueFrom, to - valueFrom, StandardCharsets.UTF_8);
       if (data == null) {
-        data = new StringBuilder(value);
+        data = value; // one data line, as almost every event has: no builder
       } else {
-        data.append('\n').append(value);
+        if (moreData == null) {
+          moreData = new StringBuilder(data);
+        }
+        moreData.append('\n').append(value);
       }
     }
   }
 
+  private boolean is(byte[] field, int from, int to) {
+    return java.util.Arrays.equals(pending, from, to, field, 0, field.length);
+  }
+
   private void dispatch() {
     if (data != null) {
-      handler.onEvent(event, data.toString());
+      handler.onEvent(event, moreData != null ? moreData.toString() : data);
     }
     event = null;
     data = null;
+    moreData = null;
   }
 }

@@ -27,4 +27,19 @@ class SseParserTest {
     parser.end();
     assertThat(events).containsExactly("null|one\ntwo", "null|three");
   }
+
+  @Test
+  void aCharacterCutBetweenTwoReadsArrivesWhole() {
+    byte[] stream = "data: {\"t\":\"été ✓ 🚢\"}\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte b : stream) {
+      parser.feed(Buffer.buffer(new byte[] {b}));
+    }
+    assertThat(events).containsExactly("null|{\"t\":\"été ✓ 🚢\"}");
+  }
+
+  @Test
+  void fieldsAreMatchedWholeAndALineWithoutColonIsAFieldName() {
+    parser.feed(Buffer.buffer("eventual: x\ndatum: y\ndata\nevent:e\ndata:z\n\n"));
+    assertThat(events).containsExactly("e|\nz");
+  }
 }
