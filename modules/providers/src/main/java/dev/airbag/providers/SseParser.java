@@ -2,6 +2,7 @@ package dev.airbag.providers;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Incremental Server-Sent Events parser: feed it the body as it arrives, in pieces cut anywhere, and it
@@ -36,7 +37,7 @@ public final class SseParser {
   public void feed(Buffer chunk) {
     int n = chunk.length();
     if (length + n > pending.length) {
-      pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, length + n));
+      pending = Arrays.copyOf(pending, Math.max(pending.length * 2, length + n));
     }
     chunk.getBytes(0, n, pending, length);
     length += n;
@@ -95,7 +96,7 @@ public final class SseParser {
   }
 
   private boolean is(byte[] field, int from, int to) {
-    return java.util.Arrays.equals(pending, from, to, field, 0, field.length);
+    return Arrays.equals(pending, from, to, field, 0, field.length);
   }
 
   private void dispatch() {
