@@ -70,9 +70,15 @@ public final class ProviderClient {
    * gives up after 10 s; the per-call timeout of each call (its own timer) bounds the whole call anyway.
    */
   public static HttpClient newHttpClient(Vertx vertx) {
-    return vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30).setConnectTimeout(10_000),
-        new PoolOptions().setHttp1MaxSize(512));
+    return vertx.createHttpClient(clientOptions(), poolOptions());
+  }
+
+  static HttpClientOptions clientOptions() {
+    return new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30).setConnectTimeout(10_000);
+  }
+
+  static PoolOptions poolOptions() {
+    return new PoolOptions().setHttp1MaxSize(512);
   }
 
   /** One non-streamed call; fails with a classified {@link ProviderException}. */
