@@ -152,6 +152,9 @@ final class ProviderLane {
     Map<String, String> traceHeaders = NodeTracing.headers(span);
     DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
     ProviderClient via = drill != null && drill.kind() == DrillOverride.Kind.BROKEN_KEY ? brokenKeyClient : client;
+    if (granted) {
+      via.forgetRefusal(); // a permit from the breaker (a probe, a ramp step) is there to reach the provider
+    }
     Future<ProviderReply> outcome = request.stream()
         ? via.stream(request, timeout, traceHeaders).map(s -> ProviderReply.streaming(s, attempt))
         : via.complete(request, timeout, traceHeaders).map(r -> ProviderReply.answered(r, attempt));

@@ -26,8 +26,8 @@ record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, B
     HttpClient http = ProviderClient.newHttpClient(vertx);
     Map<String, ProviderLane> lanes = new LinkedHashMap<>();
     for (Deployment d : config.deployments()) {
-      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, d),
-          new ProviderClient(vertx, http, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
+      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, clock, d),
+          new ProviderClient(vertx, http, clock, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
           config.airbag().judge(), config.airbag().checks(), clock, random, board, drills, metrics, minutes, tracing));
     }
     return Map.copyOf(lanes);

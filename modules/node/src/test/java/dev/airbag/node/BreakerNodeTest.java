@@ -3,8 +3,12 @@ package dev.airbag.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.airbag.providers.ProviderClient;
 import dev.airbag.simulator.Fault;
+import dev.airbag.simulator.Simulator;
+import dev.airbag.simulator.SimulatorOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +69,32 @@ class BreakerNodeTest extends NodeTestBase {
       }
     }
     assertThat(toPrimary).as("10% of traffic while the ramp's first step holds").isEqualTo(2);
+  }
+
+  /**
+   * A provider refusing connections is remembered for a moment (calls fail without connecting), but the
+   * breaker's probe after a cooldown shorter than that moment still connects, and finds it back.
+   */
+  @Test
+  void aProbeReachesAProviderThatRefusedMomentsBefore() throws Exception {
+    gw.stopNode();
+    Simulator gone = GatewayFixture.await(Simulator.start(gw.vertx, SimulatorOptions.loopback()));
+    GatewayFixture.await(gone.close());
+    gw.startNode(gw.yamlConfig(CONFIG.replace("os.environ/P_BASE", gone.baseUrl())
+        .replace("cooldown: 30s", "cooldown: 20ms").replace("min_calls: 10", "min_calls: 2")));
+    assertThat(tier()).isEqualTo("secondary");
+    assertThat(tier()).isEqualTo("secondary");
+    await().atMost(Duration.ofSeconds(5)).until(() -> primaryBreaker().getString("state").equals("OPEN"));
+
+    Simulator back = GatewayFixture.await(Simulator.start(gw.vertx, SimulatorOptions.loopback()
+        .withApiKey(GatewayFixture.ENV.get("ANTHROPIC_API_KEY")).withPort(URI.create(gone.baseUrl()).getPort())));
+    try {
+      gw.clock.advance(Duration.ofMillis(ProviderClient.REFUSAL_REMEMBERED_MILLIS / 2));
+      assertThat(tier()).as("the probe, within the moment the refusal is remembered").isEqualTo("primary");
+      assertThat(back.requests()).isEqualTo(1);
+    } finally {
+      GatewayFixture.await(back.close());
+    }
   }
 
   @Test

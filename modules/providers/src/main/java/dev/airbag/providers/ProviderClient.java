@@ -5,6 +5,7 @@ import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.time.Clock;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -20,6 +21,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -34,17 +36,30 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProviderClient {
 
+  /**
+   * After a connection is refused, calls fail at once for this long instead of connecting again: nothing
+   * listening costs every call a connect, a channel and three exceptions inside Netty (0.1-0.2 ms of the
+   * node's CPU), and a provider coming back up a storm of connects. Short beside any breaker cooldown, so
+   * a recovery is seen within it; a breaker's probe connects regardless ({@link #forgetRefusal()}).
+   */
+  public static final long REFUSAL_REMEMBERED_MILLIS = 100;
+
   private final Vertx vertx;
   private final HttpClient http;
+  private final Clock clock;
   private final Deployment deployment;
   private final WireAdapter adapter;
   /** The provider's URL, parsed once: a plain and a streamed call may differ in path. */
   private final Endpoint plain;
   private final Endpoint streamed;
+  /** When a connection was last refused, while that is remembered. */
+  private boolean refusalRemembered;
+  private long refusedAtNanos;
 
-  public ProviderClient(Vertx vertx, HttpClient http, Deployment deployment) {
+  public ProviderClient(Vertx vertx, HttpClient http, Clock clock, Deployment deployment) {
     this.vertx = vertx;
     this.http = http;
+    this.clock = clock;
     this.deployment = deployment;
     this.adapter = WireAdapter.of(deployment.provider());
     this.plain = Endpoint.of(adapter.url(deployment, false));
@@ -65,6 +80,9 @@ public final class ProviderClient {
     }
   }
 
+  /** How long a pooled connection to a provider may sit idle before it is closed. */
+  public static final int KEEP_ALIVE_SECONDS = 30;
+
   /**
    * A keep-alive client pool sized for a gateway: many concurrent calls per provider host. A TCP connect
    * gives up after 10 s; the per-call timeout of each call (its own timer) bounds the whole call anyway.
@@ -74,7 +92,8 @@ public final class ProviderClient {
   }
 
   static HttpClientOptions clientOptions() {
-    return new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30).setConnectTimeout(10_000);
+    return new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS).setConnectTimeout(10_000);
   }
 
   static PoolOptions poolOptions() {
@@ -88,6 +107,10 @@ public final class ProviderClient {
 
   /** As {@link #complete(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
   public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
+    ProviderException refused = rememberedRefusal();
+    if (refused != null) {
+      return Future.failedFuture(refused);
+    }
     Call call = new Call(timeoutMillis);
     Promise<ChatResponse> result = Promise.promise();
     call.onTimeout(() -> result.tryFail(timeout(timeoutMillis)));
@@ -115,6 +138,10 @@ public final class ProviderClient {
 
   /** As {@link #stream(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
   public Future<ChatStream> stream(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
+    ProviderException refused = rememberedRefusal();
+    if (refused != null) {
+      return Future.failedFuture(refused);
+    }
     Call call = new Call(timeoutMillis);
     Promise<ChatStream> first = Promise.promise();
     ChatStream stream = new ChatStream(call::reset);
@@ -270,12 +297,35 @@ public final class ProviderClient {
     }
   }
 
+  /** The next call connects whatever the last one met: a breaker's probe must reach the provider. */
+  public void forgetRefusal() {
+    refusalRemembered = false;
+  }
+
+  /** The failure of a call made within {@link #REFUSAL_REMEMBERED_MILLIS} of a refused connection, or null. */
+  private ProviderException rememberedRefusal() {
+    if (!refusalRemembered) {
+      return null;
+    }
+    long agoMillis = (clock.nanoTime() - refusedAtNanos) / 1_000_000;
+    if (agoMillis >= REFUSAL_REMEMBERED_MILLIS) {
+      refusalRemembered = false;
+      return null;
+    }
+    return new ProviderException(Outcome.CONNECT_FAILURE, "connection to " + deployment.provider().prefix() + " refused "
+        + agoMillis + " ms ago; not tried again for " + REFUSAL_REMEMBERED_MILLIS + " ms after a refusal");
+  }
+
   private ProviderException classify(Throwable t) {
     if (t instanceof ProviderException pe) {
       return pe;
     }
     if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
       return new ProviderException(Outcome.TIMEOUT, "timed out connecting to " + deployment.provider().prefix());
+    }
+    if (t instanceof ConnectException) {
+      refusalRemembered = true;
+      refusedAtNanos = clock.nanoTime();
     }
     String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return new ProviderException(Outcome.CONNECT_FAILURE,

@@ -14,6 +14,8 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.ProviderKind;
 import dev.airbag.core.config.Secret;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.time.FakeClock;
+import dev.airbag.core.time.SystemClock;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
@@ -24,6 +26,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +82,7 @@ class ProviderClientTest {
   }
 
   private static ProviderClient client(ProviderKind kind) {
-    return new ProviderClient(vertx, http, deployment(kind, sim.baseUrl(), KEY));
+    return new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(kind, sim.baseUrl(), KEY));
   }
 
   static ChatRequest request(String question, boolean stream) {
@@ -216,7 +219,7 @@ class ProviderClientTest {
 
   @Test
   void aWrongKeyIsAnAuthFailureAndTheKeyNeverAppearsInTheMessage() {
-    ProviderClient wrongKey = new ProviderClient(vertx, http, deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
+    ProviderClient wrongKey = new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
     ProviderException e = failure(() -> wrongKey.complete(request("q", false), 5_000));
     assertThat(e.outcome()).isEqualTo(Outcome.AUTH_FAILURE);
     assertThat(e.status()).isEqualTo(401);
@@ -234,7 +237,7 @@ class ProviderClientTest {
 
   /** A client of a host whose port was just closed: every connection to it is refused. */
   private static ProviderClient refusingHost() throws Exception {
-    return new ProviderClient(vertx, http, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
+    return new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
   }
 
   /** The address of a simulator that has just closed: its port refuses connections. */
@@ -251,6 +254,38 @@ class ProviderClientTest {
   }
 
   /**
+   * A refusal is remembered for {@link ProviderClient#REFUSAL_REMEMBERED_MILLIS}: calls fail at once, the
+   * host is not asked again, and one past it finds the provider back; a breaker's probe never waits.
+   */
+  @Test
+  void aRefusalIsRememberedBrieflyAndAProbeConnectsRegardless() throws Exception {
+    String base = refusingBase();
+    FakeClock clock = new FakeClock();
+    ProviderClient client = new ProviderClient(vertx, http, clock, deployment(ProviderKind.OPENAI, base, KEY));
+    assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage()).contains("failed");
+
+    Simulator back = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
+    try {
+      clock.advance(Duration.ofMillis(ProviderClient.REFUSAL_REMEMBERED_MILLIS - 1));
+      ProviderException remembered = failure(() -> client.stream(request("q", true), 2_000));
+      assertThat(remembered.outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+      assertThat(remembered.getMessage()).contains("refused 99 ms ago");
+      assertThat(back.requests()).isZero();
+
+      clock.advance(Duration.ofMillis(1));
+      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content()).isNotEmpty();
+
+      get(back.close());
+      assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage()).contains("failed");
+      back = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
+      client.forgetRefusal();
+      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content()).isNotEmpty();
+    } finally {
+      get(back.close());
+    }
+  }
+
+  /**
    * Vert.x 5.1 leaves its pool-wait timer armed after a failed connect, holding the call's request and
    * context for the whole timeout: at 2,000 calls a second to a refusing host the heap grew by 150 MB.
    * Timer ids count up per Vert.x instance, so every id between two fresh timers is one armed meanwhile;
@@ -262,10 +297,11 @@ class ProviderClientTest {
     Vertx own = Vertx.vertx();
     try {
       ProviderClient dead = new ProviderClient(own, own.createHttpClient(ProviderClient.clientOptions(),
-          ProviderClient.poolOptions().setCleanerPeriod(0)), deployment(ProviderKind.OPENAI, refusingBase(), KEY));
+          ProviderClient.poolOptions().setCleanerPeriod(0)), SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
       Context ownContext = own.getOrCreateContext();
       long first = own.setTimer(60_000, id -> { });
       for (int i = 0; i < 20; i++) {
+        dead.forgetRefusal(); // each call connects
         assertThat(failure(ownContext, () -> dead.complete(request("q", false), 60_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
       }
       long last = own.setTimer(60_000, id -> { });
