@@ -92,9 +92,14 @@ final class OpenLoop extends VerticleBase {
 
   private HttpClient client;
 
+  /**
+   * Its connections never idle out (keep-alive timeout 0): the generator is not what is measured, and a
+   * client closing idle connections would take a node, mid-measurement, down the path of a connection
+   * closed by its peer, untried until then and so compiled again (seconds of a node's JIT).
+   */
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(0),
         new PoolOptions().setHttp1MaxSize(1_000));
     return Future.succeededFuture();
   }

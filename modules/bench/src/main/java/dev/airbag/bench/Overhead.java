@@ -1,5 +1,6 @@
 package dev.airbag.bench;
 
+import dev.airbag.providers.ProviderClient;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
@@ -45,7 +46,15 @@ public final class Overhead {
   private static final double SUSTAINED_P99_MS = 50;
 
   /** The simulators every scenario shares; they live in this JVM with the load generator. */
-  record Sims(Simulator primary, Simulator secondary, Simulator judge) {}
+  record Sims(Simulator primary, Simulator secondary, Simulator judge) {
+    long connectionsAccepted() {
+      return primary.connectionsAccepted() + secondary.connectionsAccepted() + judge.connectionsAccepted();
+    }
+
+    long connectionsClosed() {
+      return primary.connectionsClosed() + secondary.connectionsClosed() + judge.connectionsClosed();
+    }
+  }
 
   /** What a scenario changes before its measurement starts. */
   interface Setup {
@@ -176,7 +185,7 @@ public final class Overhead {
       throws Exception {
     List<Integer> ports = nodes.stream().map(n -> n.port).toList();
     Buffer body = body(s.stream());
-    long warmUpSeconds = warmUp(load, targets(s, sims, ports), nodes, rate, seconds, body);
+    long warmUpSeconds = warmUp(load, targets(s, sims, ports), nodes, sims, rate, seconds, body);
     // The warm-up's garbage (its cold start queued thousands of requests) is collected before measuring, in every JVM.
     nodes.forEach(NodeProcess::collectGarbage);
     System.gc();
@@ -229,17 +238,25 @@ public final class Overhead {
    * Brings the JVMs up to speed: an eighth, a quarter and half the rate for a second each, then the
    * full rate for as long as the measurement, then on at the full rate a second at a time until the
    * JIT of the nodes and of this JVM (generator and simulators) has settled: {@link #QUIET_STEPS}
-   * seconds in a row under {@link #JIT_SETTLED_MS} of compilation per JVM, for at most
-   * {@link #SETTLE_MEASUREMENTS} measurements' length. On two busy cores the compiler thread falls
-   * behind: twenty seconds into the load it was still compiling the hot path for the first time, and
-   * what was measured was partly C1's code with C2 competing for the cores. Starting cold at the full
-   * rate would queue thousands of requests, and the connections opened for that burst would stay in
-   * every pool for the rest of the scenario. Returns the seconds it took.
+   * seconds in a row under {@link #JIT_SETTLED_MS} of compilation per JVM, counted from after the
+   * first idle connection closed. On two busy cores the compiler thread falls behind: twenty seconds
+   * into the load it was still compiling the hot path for the first time, and what was measured was
+   * partly C1's code with C2 competing for the cores. And the connections a stall opened sit idle in a
+   * node's pool until their keep-alive runs out: the first to close took the node's I/O methods
+   * (channel read, write, flush) down a path untried until then, and C2 threw their code away and
+   * compiled them again, seconds of compilation that had landed in the measurement. So the settling
+   * waits for a close seen at the simulators, or for {@link #IDLE_OUT_MS} without a new connection
+   * (then none is left to close); a short run (under 5 s, the harness's own test) waits for neither.
+   * Starting cold at the full rate would queue thousands of requests, and the connections opened for
+   * that burst would stay in every pool for the rest of the scenario. The settling lasts at most
+   * {@link #SETTLE_MEASUREMENTS} measurements' length plus the idle-out. Returns the seconds it took.
    */
-  private static long warmUp(OpenLoop load, List<OpenLoop.Target> targets, List<NodeProcess> nodes, int rate, int seconds,
-      Buffer body) throws Exception {
+  private static long warmUp(OpenLoop load, List<OpenLoop.Target> targets, List<NodeProcess> nodes, Sims sims, int rate,
+      int seconds, Buffer body) throws Exception {
     long started = System.nanoTime();
-    long step = seconds < 5 ? 250 : 1_000;
+    boolean harnessCheck = seconds < 5;
+    long step = harnessCheck ? 250 : 1_000;
+    long closedBefore = sims.connectionsClosed();
     for (int divisor : new int[] {8, 4, 2}) {
       get(load.run(targets, Math.max(1, rate / divisor), step, body));
     }
@@ -247,29 +264,44 @@ public final class Overhead {
     long jit = allJitMillis(nodes);
     long lastStep = 0;
     int quietSteps = 0;
-    for (long extra = 0; extra < SETTLE_MEASUREMENTS * seconds * 1000L && quietSteps < QUIET_STEPS; extra += step) {
+    long opened = sims.connectionsAccepted();
+    long sinceNewConnection = 0;
+    boolean idledOut = harnessCheck;
+    boolean settled = false;
+    long cap = SETTLE_MEASUREMENTS * seconds * 1000L + (harnessCheck ? 0 : IDLE_OUT_MS);
+    for (long extra = 0; extra < cap && !settled; extra += step) {
       for (NodeProcess node : nodes) {
         node.loopStalls(); // a Prometheus scrape, as the measurement makes: its first one deoptimised the hot path
+      }
+      if (!idledOut && sims.connectionsClosed() > closedBefore) {
+        idledOut = true;
+        quietSteps = 0; // the quiet steps that settle it all come after the first close
       }
       get(load.run(targets, rate, step, body));
       long now = allJitMillis(nodes);
       lastStep = now - jit;
       jit = now;
       quietSteps = lastStep * 1000 / step < JIT_SETTLED_MS * (nodes.size() + 1) ? quietSteps + 1 : 0;
+      long nowOpened = sims.connectionsAccepted();
+      sinceNewConnection = nowOpened == opened ? sinceNewConnection + step : 0;
+      opened = nowOpened;
+      settled = quietSteps >= QUIET_STEPS && (idledOut || sinceNewConnection >= IDLE_OUT_MS);
     }
-    System.err.println("bench: warmed up, JIT " + lastStep + " ms in the last " + step + " ms"
-        + (quietSteps < QUIET_STEPS ? " (not settled)" : ""));
+    System.err.println("bench: warmed up, JIT " + lastStep + " ms in the last " + step + " ms, "
+        + (sims.connectionsClosed() - closedBefore) + " connections closed" + (settled ? "" : " (not settled)"));
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
   }
 
   /**
    * Compilation per JVM and second below which a step is quiet (2.5% of one compiler thread), and the
    * quiet steps in a row that make the JIT settled: one quiet second was often a lull, with seconds of
-   * compilation still to come. The settling lasts at most that many measurements' lengths.
+   * compilation still to come. The settling lasts at most that many measurements' lengths, plus the idle-out.
    */
   private static final long JIT_SETTLED_MS = 25;
   private static final int QUIET_STEPS = 3;
   private static final int SETTLE_MEASUREMENTS = 3;
+  /** Time without a new connection after which every idle one has closed: keep-alive, the pool cleaner's second, one more. */
+  private static final long IDLE_OUT_MS = (ProviderClient.KEEP_ALIVE_SECONDS + 2) * 1000L;
 
   private static long jitMillis(List<NodeProcess> nodes) {
     return nodes.stream().mapToLong(NodeProcess::jitMillis).sum();

@@ -36,6 +36,9 @@ public final class Simulator {
   private final AtomicLong faultsServed = new AtomicLong();
   /** Requests refused for presenting a key other than the configured one. */
   private final AtomicLong keysRefused = new AtomicLong();
+  /** TCP connections accepted and closed since start (not zeroed by a reset): how callers' pools come and go. */
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong connectionsClosed = new AtomicLong();
   private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
   private final AtomicReference<Received> lastReceived = new AtomicReference<>();
@@ -74,8 +77,11 @@ public final class Simulator {
       reset();
       ctx.json(stats());
     });
-    return vertx.createHttpServer().requestHandler(router).listen(options.port(), options.host())
-        .onSuccess(s -> server = s);
+    return vertx.createHttpServer().connectionHandler(c -> {
+      connections.incrementAndGet();
+      c.closeHandler(v -> connectionsClosed.incrementAndGet());
+    }).requestHandler(router)
+        .listen(options.port(), options.host()).onSuccess(s -> server = s);
   }
 
   public int port() {
@@ -113,6 +119,16 @@ public final class Simulator {
     return lastReceived.get();
   }
 
+  /** TCP connections accepted since the simulator started. */
+  public long connectionsAccepted() {
+    return connections.get();
+  }
+
+  /** Accepted connections that have since closed, whichever side closed them. */
+  public long connectionsClosed() {
+    return connectionsClosed.get();
+  }
+
   /** Requests refused since the last reset because they presented the wrong key. */
   public long keysRefused() {
     return keysRefused.get();
@@ -130,7 +146,8 @@ public final class Simulator {
     JsonObject formats = new JsonObject();
     byFormat.forEach((k, v) -> formats.put(k, v.get()));
     return new JsonObject().put("requests", requests.get()).put("faults_served", faultsServed.get())
-        .put("keys_refused", keysRefused.get())
+        .put("keys_refused", keysRefused.get()).put("connections_accepted", connections.get())
+        .put("connections_closed", connectionsClosed.get())
         .put("by_format", formats).put("fault", fault.get().toJson());
   }
 

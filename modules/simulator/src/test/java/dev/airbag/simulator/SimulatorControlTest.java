@@ -1,13 +1,17 @@
 package dev.airbag.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,11 +59,37 @@ class SimulatorControlTest {
     String garbage = new JsonObject(chat().body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     assertThat(garbage).doesNotContain("Bees").contains("weather");
 
-    JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/stats")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    JsonObject stats = stats();
     assertThat(stats.getLong("requests")).isEqualTo(3);
     assertThat(stats.getLong("faults_served")).isEqualTo(2);
     assertThat(stats.getJsonObject("by_format").getLong("openai")).isEqualTo(3);
+  }
+
+  @Test
+  void keptAliveCallsShareOneConnection() throws Exception {
+    long before = stats().getLong("connections_accepted"); // this client's connection is open from here on
+    for (int i = 0; i < 3; i++) {
+      assertThat(chat().statusCode()).isEqualTo(200);
+    }
+    assertThat(before).isPositive();
+    assertThat(stats().getLong("connections_accepted")).isEqualTo(before);
+  }
+
+  @Test
+  void aConnectionClosedByItsCallerIsCounted() throws Exception {
+    long closed = sim.connectionsClosed();
+    long accepted = sim.connectionsAccepted();
+    try (Socket socket = new Socket("127.0.0.1", sim.port())) {
+      socket.getOutputStream().write("GET /_sim/stats HTTP/1.1\r\nhost: sim\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> sim.connectionsClosed() == closed + 1);
+    assertThat(sim.connectionsAccepted()).isEqualTo(accepted + 1);
+  }
+
+  private JsonObject stats() throws Exception {
+    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/stats")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
   }
 
   @Test
