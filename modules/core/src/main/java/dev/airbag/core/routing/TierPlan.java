@@ -4,6 +4,7 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.RouterSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +14,21 @@ import java.util.Set;
 /**
  * Resolves a requested model group to its tier chain: the group itself, then its {@code fallbacks}
  * (or {@code default_fallbacks}), and the separate chain used when a prompt is over a context window.
- * Built once from the config; immutable and safe to share.
+ * Built once from the config, every group's chain resolved up front (a request only looks it up);
+ * immutable and safe to share.
  */
 public final class TierPlan {
 
   private final Map<String, List<Deployment>> groups;
   private final RouterSettings router;
+  private final Map<String, List<Tier>> chains;
 
   public TierPlan(GatewayConfig config) {
     this.groups = config.modelGroups();
     this.router = config.router();
+    Map<String, List<Tier>> resolved = new HashMap<>();
+    groups.keySet().forEach(group -> resolved.put(group, resolve(group)));
+    this.chains = Map.copyOf(resolved);
   }
 
   public Set<String> modelGroups() {
@@ -31,9 +37,10 @@ public final class TierPlan {
 
   /** The chain for a requested model group, or empty when no such group exists. */
   public Optional<List<Tier>> chainFor(String modelGroup) {
-    if (!groups.containsKey(modelGroup)) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(chains.get(modelGroup));
+  }
+
+  private List<Tier> resolve(String modelGroup) {
     Set<String> names = new LinkedHashSet<>();
     names.add(modelGroup);
     names.addAll(router.fallbacks().getOrDefault(modelGroup, router.defaultFallbacks()));
@@ -41,7 +48,7 @@ public final class TierPlan {
     for (String group : names) {
       chain.add(new Tier(Tier.nameAt(chain.size()), group, groups.get(group)));
     }
-    return Optional.of(List.copyOf(chain));
+    return List.copyOf(chain);
   }
 
   /**
