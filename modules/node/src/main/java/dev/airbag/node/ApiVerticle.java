@@ -17,6 +17,7 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.providers.ChatStream;
 import dev.airbag.providers.InvalidRequest;
+import dev.airbag.providers.JsonBytes;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
 import io.opentelemetry.api.trace.Span;
@@ -396,7 +397,7 @@ final class ApiVerticle extends VerticleBase {
         stream(response, served, parsed, created, span);
       } else {
         response.putHeader("content-type", "application/json")
-            .end(OpenAiJson.completion(served.response(), served.model(), created).toBuffer()); // bytes at once, no String between
+            .end(JsonBytes.encode(OpenAiJson.completion(served.response(), served.model(), created)));
       }
       return;
     }
@@ -462,14 +463,12 @@ final class ApiVerticle extends VerticleBase {
       if (chunk.text().isEmpty() && chunk.finishReason().isEmpty()) {
         return;
       }
-      Buffer line = Buffer.buffer(sse(OpenAiJson.chunk(id, served.model(), created, chunk, first[0])));
-      first[0] = false;
       if (pending[0] == null) {
-        pending[0] = line;
+        pending[0] = Buffer.buffer(512);
         context.runOnContext(v -> flush.run());
-      } else {
-        pending[0].appendBuffer(line);
       }
+      JsonBytes.appendEvent(pending[0], OpenAiJson.chunk(id, served.model(), created, chunk, first[0]));
+      first[0] = false;
     }, end -> {
       flush.run();
       if (end.failed()) {

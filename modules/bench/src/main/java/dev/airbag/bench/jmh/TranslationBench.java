@@ -4,6 +4,7 @@ import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
+import dev.airbag.providers.JsonBytes;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
 import dev.airbag.providers.SseParser;
@@ -84,13 +85,13 @@ public class TranslationBench {
   @Benchmark
   public Buffer requestToProvider() {
     ChatRequest request = OpenAiJson.request(callerBody.toJsonObject());
-    return adapter.body(request, deployment, false).toBuffer();
+    return JsonBytes.encode(adapter.body(request, deployment, false));
   }
 
   @Benchmark
   public Buffer responseToCaller() {
     ChatResponse response = adapter.response(answer.toJsonObject());
-    return OpenAiJson.completion(response, deployment.id(), 1_800_000_000L).toBuffer();
+    return JsonBytes.encode(OpenAiJson.completion(response, deployment.id(), 1_800_000_000L));
   }
 
   @Benchmark
@@ -106,7 +107,8 @@ public class TranslationBench {
     StreamSink sink = new StreamSink() {
       @Override
       public void chunk(ChatChunk chunk) {
-        out.accept(Buffer.buffer("data: " + OpenAiJson.chunk("chatcmpl-1", deployment.id(), 1_800_000_000L, chunk, first[0]).encode() + "\n\n"));
+        JsonObject line = OpenAiJson.chunk("chatcmpl-1", deployment.id(), 1_800_000_000L, chunk, first[0]);
+        out.accept(JsonBytes.appendEvent(Buffer.buffer(256), line));
         first[0] = false;
       }
 
