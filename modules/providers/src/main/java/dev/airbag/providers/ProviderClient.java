@@ -324,6 +324,7 @@ public final class ProviderClient {
       return new ProviderException(Outcome.TIMEOUT, "timed out connecting to " + deployment.provider().prefix());
     }
     if (t instanceof ConnectException) {
+      // Remembered here, where every transport failure of a call passes (its timeout was handled above).
       refusalRemembered = true;
       refusedAtNanos = clock.nanoTime();
     }

@@ -37,7 +37,7 @@ public final class Simulator {
   /** Requests refused for presenting a key other than the configured one. */
   private final AtomicLong keysRefused = new AtomicLong();
   /** TCP connections accepted and closed since start (not zeroed by a reset): how callers' pools come and go. */
-  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsClosed = new AtomicLong();
   private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
@@ -78,7 +78,7 @@ public final class Simulator {
       ctx.json(stats());
     });
     return vertx.createHttpServer().connectionHandler(c -> {
-      connections.incrementAndGet();
+      connectionsAccepted.incrementAndGet();
       c.closeHandler(v -> connectionsClosed.incrementAndGet());
     }).requestHandler(router)
         .listen(options.port(), options.host()).onSuccess(s -> server = s);
@@ -121,7 +121,7 @@ public final class Simulator {
 
   /** TCP connections accepted since the simulator started. */
   public long connectionsAccepted() {
-    return connections.get();
+    return connectionsAccepted.get();
   }
 
   /** Accepted connections that have since closed, whichever side closed them. */
@@ -146,7 +146,7 @@ public final class Simulator {
     JsonObject formats = new JsonObject();
     byFormat.forEach((k, v) -> formats.put(k, v.get()));
     return new JsonObject().put("requests", requests.get()).put("faults_served", faultsServed.get())
-        .put("keys_refused", keysRefused.get()).put("connections_accepted", connections.get())
+        .put("keys_refused", keysRefused.get()).put("connections_accepted", connectionsAccepted.get())
         .put("connections_closed", connectionsClosed.get())
         .put("by_format", formats).put("fault", fault.get().toJson());
   }
