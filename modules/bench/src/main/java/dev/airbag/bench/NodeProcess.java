@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,9 @@ import javax.management.remote.JMXServiceURL;
  */
 final class NodeProcess implements AutoCloseable {
 
-  /** What Hazelcast needs opened on Java 17; the same list (and heap) as {@code scripts/airbag}. */
+  /** The heap {@code scripts/airbag} gives a node by default. */
+  static final List<String> HEAP = List.of("-Xms256m", "-Xmx256m");
+  /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
   private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
       "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
@@ -56,7 +59,8 @@ final class NodeProcess implements AutoCloseable {
 
   /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
   static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(HEAP);
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
       command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
@@ -175,6 +179,35 @@ final class NodeProcess implements AutoCloseable {
       }
     }
     return counts;
+  }
+
+  /**
+   * What the kernel counted so far for the node's Vert.x event-loop threads, summed
+   * ({@code /proc/<pid>/task/<tid>/schedstat}): {@code [ns on a core, ns runnable but waiting for a
+   * core, times scheduled in]}. On cores shared with other busy processes the second is latency the
+   * node adds without any work of its own. Zeros where the kernel keeps no such figures.
+   */
+  long[] loopSchedstat() {
+    long[] sum = new long[3];
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          // The kernel keeps 15 characters of a thread's name: "vert.x-eventloop-thread-0" reads "vert.x-eventloo".
+          if (!Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
+            continue;
+          }
+          String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+          for (int k = 0; k < sum.length; k++) {
+            sum[k] += Long.parseLong(fields[k]);
+          }
+        } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+          // the thread ended meanwhile, or no schedstat here
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: not Linux
+    }
+    return sum;
   }
 
   /** POSTs to the node's admin API (no admin key is configured in benchmarks). */

@@ -139,7 +139,9 @@ public final class Overhead {
           .put("machine", machine())
           .put("notes", "open loop, latency from the intended send time, one generator event loop; overhead per request "
               + "against its direct twin sent at the same moment; "
-              + "load generator and simulators share one JVM, each node runs in its own; all on the same cores");
+              + "load generator and simulators share one JVM, each node runs in its own ("
+              + String.join(" ", NodeProcess.HEAP) + (extraJvmArgs.isBlank() ? "" : " " + extraJvmArgs.trim())
+              + "); all on the same cores");
       report.put("targets", targets(report));
       write(out, report);
       written = true;
@@ -193,19 +195,20 @@ public final class Overhead {
     long[] alloc = nodes.stream().mapToLong(NodeProcess::allocatedBytes).toArray();
     long jitBefore = jitMillis(nodes);
     long[][] loopsBefore = new long[nodes.size()][];
+    long[][] schedBefore = new long[nodes.size()][];
     for (int i = 0; i < nodes.size(); i++) {
       loopsBefore[i] = nodes.get(i).loopStalls();
+      schedBefore[i] = nodes.get(i).loopSchedstat();
     }
     Hiccups hiccups = Hiccups.start();
     List<OpenLoop.Target> result = get(load.run(targets(s, sims, ports), rate, seconds * 1000L, body));
     Histogram stalls = hiccups.stop();
     long jitMeasured = jitMillis(nodes) - jitBefore;
     long[] loops = new long[3];
+    long[] sched = new long[3];
     for (int i = 0; i < nodes.size(); i++) {
-      long[] after = nodes.get(i).loopStalls();
-      for (int k = 0; k < loops.length; k++) {
-        loops[k] += after[k] - loopsBefore[i][k];
-      }
+      addDifference(loops, loopsBefore[i], nodes.get(i).loopStalls());
+      addDifference(sched, schedBefore[i], nodes.get(i).loopSchedstat());
     }
     long cpuNanos = 0;
     long allocBytes = 0;
@@ -230,6 +233,10 @@ public final class Overhead {
         .put("overhead_ms", overhead).put("percentile_difference_ms", difference)
         .put("generator_stalls_ms", new JsonObject().put("p99_ms", round(ms(stalls, 99))).put("max_ms", round(stalls.getMaxValue() / 1000.0)))
         .put("node_loop_stalls", new JsonObject().put("ticks", loops[0]).put("over_10_ms", loops[1]).put("over_50_ms", loops[2]))
+        .put("node_loops_scheduled", new JsonObject().put("on_core_us_per_request", round(sched[0] / 1000.0 / requests))
+            .put("waiting_for_core_us_per_request", round(sched[1] / 1000.0 / requests))
+            .put("waiting_for_core_us_per_wake_up", round(sched[1] / 1000.0 / Math.max(1, sched[2])))
+            .put("wake_ups_per_request", round(sched[2] / (double) requests)))
         .put("node", nodeCost(cpuNanos, allocBytes, requests).put("peak_rss_mb", peakRssKb / 1024).put("jit_ms", jitMeasured))
         .put("warm_up_seconds", warmUpSeconds);
   }
@@ -316,6 +323,13 @@ public final class Overhead {
     return List.of(new OpenLoop.Target("direct", s.direct().apply(sims).port(), PATH), new OpenLoop.Target("airbag", nodePorts, PATH));
   }
 
+  /** Adds {@code after - before}, element by element, to {@code sum}. */
+  private static void addDifference(long[] sum, long[] before, long[] after) {
+    for (int k = 0; k < sum.length; k++) {
+      sum[k] += after[k] - before[k];
+    }
+  }
+
   private static JsonObject nodeCost(long cpuNanos, long allocBytes, long requests) {
     return new JsonObject().put("cpu_seconds_per_1000_requests", round(cpuNanos / 1e9 / requests * 1000))
         .put("alloc_kb_per_request", round(allocBytes / 1024.0 / requests));
@@ -352,6 +366,9 @@ public final class Overhead {
           t = get(load.run(List.of(t), rate, stepSeconds * 1000L, body(false))).get(0);
         }
         if (!t.sustained(SUSTAINED_P99_MS)) {
+          // What stopped the climb: a rate the path could not hold, or a stall at it (p99 far over, no errors).
+          result.put(path + "_stopped_at", new JsonObject().put("rate", rate).put("p99_ms", round(ms(t.micros, 99)))
+              .put("failed", t.errors + t.unanswered));
           break;
         }
         sustained = rate;
@@ -479,8 +496,9 @@ public final class Overhead {
     Files.writeString(out.resolve("overhead.json"), report.encodePrettily() + "\n");
     StringBuilder md = new StringBuilder("| scenario (" + report.getInteger("seconds") + " s each) | req/s per path "
         + "| direct p50 / p99 ms | airbag p50 / p99 ms | overhead p50 | p90 | p99 | p99.9 ms | p99 difference ms "
-        + "| generator stalls p99 / max ms | node loop stalls > 10 / 50 ms | errors | node CPU s / 1k req | alloc KB / req "
-        + "| peak RSS MB | node JIT s measured / warm-up s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| generator stalls p99 / max ms | node loop stalls > 10 / 50 ms | node loops waiting for a core us / req (/ wake-up) "
+        + "| errors | node CPU s / 1k req | alloc KB / req "
+        + "| peak RSS MB | node JIT s measured / warm-up s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonObject sc = report.getJsonObject("scenarios");
     for (String k : sc.fieldNames()) {
       JsonObject s = sc.getJsonObject(k);
@@ -496,6 +514,8 @@ public final class Overhead {
           .append(" | ").append(g.getDouble("p99_ms")).append(" / ").append(g.getDouble("max_ms"))
           .append(" | ").append(s.getJsonObject("node_loop_stalls").getLong("over_10_ms")).append(" / ")
           .append(s.getJsonObject("node_loop_stalls").getLong("over_50_ms"))
+          .append(" | ").append(s.getJsonObject("node_loops_scheduled").getDouble("waiting_for_core_us_per_request")).append(" (")
+          .append(s.getJsonObject("node_loops_scheduled").getDouble("waiting_for_core_us_per_wake_up")).append(")")
           .append(" | ").append(a.getLong("errors") + a.getLong("unanswered"))
           .append(" | ").append(n.getDouble("cpu_seconds_per_1000_requests")).append(" | ").append(n.getDouble("alloc_kb_per_request"))
           .append(" | ").append(n.getLong("peak_rss_mb")).append(" | ").append(round(n.getLong("jit_ms") / 1000.0)).append(" / ")
@@ -505,7 +525,15 @@ public final class Overhead {
     if (mt != null) {
       md.append("\nMaximum sustained throughput (").append(mt.getString("sustained_when")).append(", ")
           .append(mt.getInteger("step_seconds")).append(" s steps): direct ").append(mt.getInteger("direct_per_s"))
-          .append(" req/s, through one node ").append(mt.getInteger("airbag_per_s")).append(" req/s. Node cost by rate: ");
+          .append(" req/s, through one node ").append(mt.getInteger("airbag_per_s")).append(" req/s");
+      for (String path : List.of("direct", "airbag")) {
+        JsonObject stop = mt.getJsonObject(path + "_stopped_at");
+        if (stop != null) {
+          md.append(String.format(Locale.ROOT, "; %s stopped at %d req/s (p99 %.1f ms, %d failed)", path, stop.getInteger("rate"),
+              stop.getDouble("p99_ms"), stop.getLong("failed")));
+        }
+      }
+      md.append(". Node cost by rate: ");
       List<String> byRate = new ArrayList<>();
       mt.getJsonArray("node_by_rate").forEach(o -> {
         JsonObject r = (JsonObject) o;
