@@ -528,8 +528,9 @@ final class ApiVerticle extends VerticleBase {
     });
   }
 
-  private static String sse(JsonObject json) {
-    return "data: " + json.encode() + "\n\n";
+  /** One server-sent event on its own, written as the streamed chunks are. */
+  private static Buffer sse(JsonObject json) {
+    return JsonBytes.appendEvent(Buffer.buffer(256), json);
   }
 
   private static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
