@@ -64,6 +64,22 @@ final class OpenLoop extends VerticleBase {
     }
 
     /**
+     * Adds a later run of the same path to this one: counts, latencies, and its slots after this one's,
+     * so two targets merged run by run still pair request by request.
+     */
+    void append(Target later) {
+      int n = (int) sent;
+      bySlot = Arrays.copyOf(bySlot, n + (int) later.sent);
+      System.arraycopy(later.bySlot, 0, bySlot, n, (int) later.sent);
+      sent += later.sent;
+      ok += later.ok;
+      errors += later.errors;
+      unanswered += later.unanswered;
+      retried += later.retried;
+      micros.add(later.micros);
+    }
+
+    /**
      * What this target's requests took beyond {@code base}'s that left at the same moment, in
      * microseconds, sorted (negative when this one answered first); pairs where either failed are left out.
      */

@@ -24,8 +24,16 @@ class OverheadIT {
         assertThat(paths.getJsonObject(path).getLong("ok")).as(s.key() + " " + path).isPositive();
       }
     }
+    // The judge scenario's healthy twin was loaded alternately with it, and both paths of each paired request by request.
+    JsonObject twin = report.getJsonObject("scenarios").getJsonObject("judge").getJsonObject("healthy_twin");
+    for (String path : new String[] {"direct", "airbag"}) {
+      assertThat(twin.getJsonObject("paths").getJsonObject(path).getLong("ok")).as("twin " + path).isPositive();
+    }
+    assertThat(twin.getJsonObject("overhead_ms").fieldNames()).contains("p50_ms", "p99_ms");
+    assertThat(report.getJsonObject("scenarios").getJsonObject("healthy").getDouble("host_cpu_stolen_percent")).isNotNegative();
     assertThat(report.getJsonObject("max_throughput").fieldNames()).contains("direct_per_s", "airbag_per_s", "node_by_rate");
     assertThat(report.getJsonArray("targets")).hasSize(8);
-    assertThat(Files.readString(out.resolve("overhead.md"))).contains("| healthy primary |", "| target | figure | met |");
+    assertThat(Files.readString(out.resolve("overhead.md"))).contains("| healthy primary |", "| target | figure | met |",
+        "loaded alternately with a healthy twin node");
   }
 }
