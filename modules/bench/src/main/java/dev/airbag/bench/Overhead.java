@@ -226,7 +226,9 @@ public final class Overhead {
     long warmUpSeconds = warmUp(load, paths, nodes, sims, rate, seconds, body);
     if (twin != null) {
       warmUpSeconds += warmUp(load, twin.targets(), List.of(twin.node()), sims, rate, seconds, body);
-      warmUpSeconds += settleAlternately(load, List.of(paths, twin.targets()), nodes, rate, seconds, body);
+      List<NodeProcess> both = new ArrayList<>(nodes);
+      both.add(twin.node());
+      warmUpSeconds += settleAlternately(load, List.of(paths, twin.targets()), both, rate, seconds, body);
       twin.node().collectGarbage();
     }
     // The warm-up's garbage (its cold start queued thousands of requests) is collected before measuring, in every JVM.
@@ -312,11 +314,12 @@ public final class Overhead {
 
   /**
    * Loads a scenario's node and its healthy twin alternately, as they will be measured, a measurement's
-   * length at a time, until the scenario's nodes compiled under {@link #LUKEWARM_SETTLED_MS} per second
-   * of their load (at most {@link #LUKEWARM_ROUNDS} times); returns the seconds it took. A path that
+   * length at a time, until {@code nodes} (both) compiled under {@link #LUKEWARM_SETTLED_MS} per second
+   * of load each (at most {@link #LUKEWARM_ROUNDS} times); returns the seconds it took. A path that
    * runs at a fraction of the rate reaches C2 minutes after the hot path: the judge's calls (5%) were
    * still compiled while measuring, 0.1-0.2 s a method on one of the two cores, the judge scenario's
-   * tail and not the judging's. The scenario's node also sat idle through the twin's warm-up.
+   * tail and not the judging's. Each node also sat idle through the other's warm-up, and came back to
+   * compile (a twin's 0.9 s in one window).
    */
   private static long settleAlternately(OpenLoop load, List<List<OpenLoop.Target>> sets, List<NodeProcess> nodes, int rate,
       int seconds, Buffer body) throws Exception {
@@ -325,15 +328,15 @@ public final class Overhead {
       long jit = jitMillis(nodes);
       alternate(load, sets, rate, seconds, body);
       long compiled = jitMillis(nodes) - jit;
-      System.err.println("bench: alternating, the scenario's nodes compiled " + compiled + " ms");
-      if (compiled < LUKEWARM_SETTLED_MS * seconds) {
+      System.err.println("bench: alternating, the nodes compiled " + compiled + " ms");
+      if (compiled < LUKEWARM_SETTLED_MS * seconds * nodes.size()) {
         break;
       }
     }
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
   }
 
-  /** Compilation per second of load under which a scenario's nodes count as settled beside their twin. */
+  /** Compilation per node and second of its load under which a scenario's nodes and their twin count as settled. */
   private static final long LUKEWARM_SETTLED_MS = 5;
   private static final int LUKEWARM_ROUNDS = 8;
 
