@@ -127,7 +127,7 @@ public final class Overhead {
       JsonObject scenarios = new JsonObject();
       JsonObject throughput = null;
       List<Scenario> all = scenarios(NodeProcess.freePort());
-      Scenario healthy = all.get(0);
+      Scenario healthy = all.stream().filter(x -> x.key().equals("healthy")).findFirst().orElseThrow();
       for (Scenario s : all) {
         if (!only.isEmpty() && !only.contains(s.key())) {
           continue;
