@@ -136,12 +136,13 @@ public final class Overhead {
         Path logs = Files.createDirectories(work.resolve(s.key()));
         List<NodeProcess> nodes = NodeProcess.startAll(s.nodes(), airbagJar, config(work, s.key(), s, sims),
             s.nodes() > 1 ? cluster : null, extraJvmArgs, logs);
-        NodeProcess twin = s.healthyTwin()
-            ? NodeProcess.start(airbagJar, config(work, "healthy-twin", healthy, sims), null, extraJvmArgs, logs.resolve("twin.log"))
-            : null;
         // A generator per scenario: its client's connections come from this scenario's load only.
         OpenLoop load = get(OpenLoop.start(vertx));
+        NodeProcess twin = null;
         try {
+          if (s.healthyTwin()) {
+            twin = NodeProcess.start(airbagJar, config(work, "healthy-twin", healthy, sims), null, extraJvmArgs, logs.resolve("twin.log"));
+          }
           s.setup().apply(sims, nodes);
           int scenarioRate = Math.max(1, rate / s.rateDivisor());
           scenarios.put(s.key(), measure(load, s, sims, nodes,
