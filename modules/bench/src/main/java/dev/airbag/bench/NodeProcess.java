@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -25,8 +26,11 @@ import javax.management.remote.JMXServiceURL;
  */
 final class NodeProcess implements AutoCloseable {
 
-  /** The heap {@code scripts/airbag} gives a node by default. */
-  static final List<String> HEAP = List.of("-Xms256m", "-Xmx256m");
+  /** The JVM flags {@code scripts/airbag} gives a node by default: a fixed heap, native memory trimmed every 2 s. */
+  static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+IgnoreUnrecognizedVMOptions",
+      "-XX:TrimNativeHeapInterval=2000");
+  /** The environment {@code scripts/airbag} gives a node by default: at most two glibc malloc arenas. */
+  static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
   /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
   private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -60,7 +64,7 @@ final class NodeProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
   static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(HEAP);
+    command.addAll(JVM_FLAGS);
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
       command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
@@ -68,7 +72,9 @@ final class NodeProcess implements AutoCloseable {
     command.addAll(List.of("-jar", airbagJar.toString(), "node", "--config", config.toString(), "--host", "127.0.0.1",
         "--http-port", String.valueOf(port)));
     command.addAll(cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ENV.forEach(builder.environment()::putIfAbsent);
+    Process process = builder.start();
     NodeProcess node = new NodeProcess(port, process);
     try {
       node.awaitReady(log);

@@ -165,8 +165,9 @@ public final class Overhead {
           .put("notes", "open loop, latency from the intended send time, one generator event loop; overhead per request "
               + "against its direct twin sent at the same moment; "
               + "load generator and simulators share one JVM, each node runs in its own ("
-              + String.join(" ", NodeProcess.HEAP) + (extraJvmArgs.isBlank() ? "" : " " + extraJvmArgs.trim())
-              + "); all on the same cores");
+              + String.join(" ", NodeProcess.JVM_FLAGS) + (extraJvmArgs.isBlank() ? "" : " " + extraJvmArgs.trim())
+              + ", " + NodeProcess.ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                  .collect(java.util.stream.Collectors.joining(" ")) + "); all on the same cores");
       report.put("targets", targets(report));
       write(out, report);
       written = true;
