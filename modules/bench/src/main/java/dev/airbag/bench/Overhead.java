@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -167,7 +168,7 @@ public final class Overhead {
               + "load generator and simulators share one JVM, each node runs in its own ("
               + String.join(" ", NodeProcess.JVM_FLAGS) + (extraJvmArgs.isBlank() ? "" : " " + extraJvmArgs.trim())
               + ", " + NodeProcess.ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
-                  .collect(java.util.stream.Collectors.joining(" ")) + "); all on the same cores");
+                  .collect(Collectors.joining(" ")) + "); all on the same cores");
       report.put("targets", targets(report));
       write(out, report);
       written = true;
