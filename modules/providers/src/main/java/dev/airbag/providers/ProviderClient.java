@@ -27,6 +27,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -348,6 +349,8 @@ public final class ProviderClient {
     private final long timeoutMillis;
     private Runnable onTimeout;
     private long timer = -1;
+    /** When the call last made progress ({@link System#nanoTime()}): its start, or a stream's latest token. */
+    private long progressNanos;
     private HttpClientRequest request;
     private boolean finished;
 
@@ -357,17 +360,30 @@ public final class ProviderClient {
 
     void onTimeout(Runnable action) {
       this.onTimeout = action;
-      rearm();
+      progressNanos = System.nanoTime();
+      arm(timeoutMillis);
     }
 
+    /**
+     * The call made progress: its timeout now counts from here. Only a timestamp: the armed timer, when it
+     * fires early, arms itself again for what is left (a stream's ~37 tokens each cancelling and setting a
+     * Vert.x timer took 5.6% of a node's CPU in the streamed benchmark).
+     */
     void rearm() {
-      if (finished) {
-        return;
-      }
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-      timer = vertx.setTimer(timeoutMillis, id -> {
+      progressNanos = System.nanoTime();
+    }
+
+    private void arm(long delayMillis) {
+      timer = vertx.setTimer(Math.max(1, delayMillis), id -> {
+        timer = -1;
+        if (finished) {
+          return;
+        }
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - progressNanos);
+        if (idleMillis < timeoutMillis) {
+          arm(timeoutMillis - idleMillis);
+          return;
+        }
         finished = true;
         onTimeout.run(); // first, so the reset's own failure cannot claim the call
         reset();

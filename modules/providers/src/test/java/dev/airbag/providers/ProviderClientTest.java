@@ -177,6 +177,40 @@ class ProviderClientTest {
     assertThat(chunks).anySatisfy(c -> assertThat(c.usage()).isPresent());
   }
 
+  /**
+   * A stream's per-call timeout counts from its latest token: tokens 50 ms apart keep a 400 ms call
+   * going for longer than 400 ms in all, and a stream whose tokens stop fails with a timeout.
+   */
+  @Test
+  void aStreamTimesOutOnlyWhenItsTokensStop() throws Exception {
+    long delay = 50;
+    long timeout = 400;
+    Simulator paced = get(Simulator.start(vertx, new SimulatorOptions("127.0.0.1", 0, KEY, 42, delay)));
+    try {
+      ProviderClient client = new ProviderClient(vertx, http, SystemClock.INSTANCE,
+          deployment(ProviderKind.OPENAI, paced.baseUrl(), KEY));
+      String question = "Tides rise twice a day along the coast, pulled by the moon and the sun.";
+      List<ChatChunk> chunks = new ArrayList<>();
+      CompletableFuture<Throwable> end = new CompletableFuture<>();
+      onContext(() -> client.stream(request(question, true), timeout))
+          .subscribe(context, chunks::add, r -> end.complete(r.cause()));
+      assertThat(end.get(10, TimeUnit.SECONDS)).as("a stream still sending tokens").isNull();
+      assertThat(chunks.size() * delay).as("the stream outlasted its timeout, a token every %d ms", delay)
+          .isGreaterThan(timeout);
+
+      paced.fault(Fault.of(Fault.Mode.HANG).withAfterChunks(2));
+      StringBuilder text = new StringBuilder();
+      CompletableFuture<Throwable> stalled = new CompletableFuture<>();
+      onContext(() -> client.stream(request(question, true), timeout))
+          .subscribe(context, c -> text.append(c.text()), r -> stalled.complete(r.cause()));
+      assertThat(stalled.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ProviderException.class,
+          e -> assertThat(e.outcome()).isEqualTo(Outcome.TIMEOUT));
+      assertThat(text).as("the tokens sent before the stall").isNotEmpty();
+    } finally {
+      get(paced.close());
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ProviderKind.class)
   void everyFailureIsClassified(ProviderKind kind) {

@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param status the status of {@link Mode#ERROR} (default 503)
  * @param retryAfterSeconds the {@code retry-after} of {@link Mode#RATE_LIMIT}
  * @param delayMillis how late {@link Mode#SLOW} answers
- * @param afterChunks content chunks {@link Mode#STREAM_CUT} sends before closing the connection
+ * @param afterChunks content chunks {@link Mode#STREAM_CUT} sends before closing the connection, and
+ *     {@link Mode#HANG} sends on a streamed request before holding it open without another byte (0: none)
  * @param limitTokens prompts over this many tokens get the provider's context-window error
  * @param garbage the kinds of nonsense {@link Mode#STUPID} picks from
  */

@@ -196,7 +196,11 @@ public final class Simulator {
         ctx.response().putHeader("retry-after", String.valueOf(f.retryAfterSeconds()));
         error(ctx, format, WireFormat.ErrorKind.RATE_LIMIT, "Rate limit reached for requests", 0);
       }
-      case HANG -> { } // accept the request and never answer
+      case HANG -> { // accept the request and never answer; a stream with after_chunks sends those first
+        if (sim.stream() && f.afterChunks() > 0) {
+          answer(ctx, format, sim, healthy(sim), f.afterChunks(), StreamEnd.HANG);
+        }
+      }
       case SLOW -> vertx.setTimer(Math.max(1, f.delayMillis()), t -> answer(ctx, format, sim, healthy(sim), -1));
       case RESET -> request.connection().close();
       case BAD_KEY -> error(ctx, format, WireFormat.ErrorKind.AUTH, "invalid x-api-key", 0);
@@ -238,8 +242,15 @@ public final class Simulator {
         .end(format.error(kind, message).encode());
   }
 
+  /** How a streamed answer ends after its last event: whole, its connection closed, or held open forever. */
+  private enum StreamEnd { WHOLE, CUT, HANG }
+
   /** Sends the answer; {@code cutAfterChunks >= 0} closes the connection after that many content chunks. */
   private void answer(RoutingContext ctx, WireFormat format, SimRequest sim, Answer answer, int cutAfterChunks) {
+    answer(ctx, format, sim, answer, cutAfterChunks, cutAfterChunks >= 0 ? StreamEnd.CUT : StreamEnd.WHOLE);
+  }
+
+  private void answer(RoutingContext ctx, WireFormat format, SimRequest sim, Answer answer, int cutAfterChunks, StreamEnd end) {
     HttpServerResponse response = ctx.response();
     if (!sim.stream()) {
       String json = format.completion(sim, answer).encode();
@@ -255,17 +266,17 @@ public final class Simulator {
     List<String> events = format.streamEvents(sim, answer);
     int limit = cutAfterChunks < 0 ? events.size() : Math.min(events.size(), format.preambleEvents() + cutAfterChunks);
     response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-    writeEvents(ctx, events, 0, limit, cutAfterChunks >= 0);
+    writeEvents(ctx, events, 0, limit, end);
   }
 
-  private void writeEvents(RoutingContext ctx, List<String> events, int from, int limit, boolean cut) {
+  private void writeEvents(RoutingContext ctx, List<String> events, int from, int limit, StreamEnd end) {
     HttpServerResponse response = ctx.response();
     if (from >= limit) {
-      if (cut) {
+      if (end == StreamEnd.CUT) {
         // Headers must be on the wire before the cut, so the client sees a stream that breaks, not a refusal.
         (limit == 0 ? response.writeHead() : Future.<Void>succeededFuture())
             .onComplete(v -> ctx.request().connection().close());
-      } else {
+      } else if (end == StreamEnd.WHOLE) {
         response.end();
       }
       return;
@@ -275,10 +286,10 @@ public final class Simulator {
       for (int i = from; i < limit; i++) {
         last = response.write(events.get(i));
       }
-      last.onComplete(v -> writeEvents(ctx, events, limit, limit, cut));
+      last.onComplete(v -> writeEvents(ctx, events, limit, limit, end));
       return;
     }
     response.write(events.get(from));
-    vertx.setTimer(options.chunkDelayMillis(), t -> writeEvents(ctx, events, from + 1, limit, cut));
+    vertx.setTimer(options.chunkDelayMillis(), t -> writeEvents(ctx, events, from + 1, limit, end));
   }
 }
