@@ -412,9 +412,9 @@ final class ApiVerticle extends VerticleBase {
     } else if (parsed.request.stream()) {
       String id = "airbag-canned-" + java.util.UUID.randomUUID();
       response.setChunked(true).putHeader("content-type", "text/event-stream");
-      response.write(sse(OpenAiJson.chunk(id, CANNED_MODEL, created, ChatChunk.text(settings.message()), true)));
-      response.write(sse(OpenAiJson.chunk(id, CANNED_MODEL, created,
-          new ChatChunk("", Optional.of(FinishReason.STOP), Optional.empty()), false)));
+      Buffer chunks = OpenAiJson.appendChunkEvent(Buffer.buffer(512), id, CANNED_MODEL, created, ChatChunk.text(settings.message()), true);
+      response.write(OpenAiJson.appendChunkEvent(chunks, id, CANNED_MODEL, created,
+          new ChatChunk("", Optional.of(FinishReason.STOP), Optional.empty()), false));
       if (parsed.includeUsage) {
         response.write(sse(OpenAiJson.usageChunk(id, CANNED_MODEL, created, new Usage(0, 0))));
       }
@@ -467,7 +467,7 @@ final class ApiVerticle extends VerticleBase {
         pending[0] = Buffer.buffer(512);
         context.runOnContext(v -> flush.run());
       }
-      JsonBytes.appendEvent(pending[0], OpenAiJson.chunk(id, served.model(), created, chunk, first[0]));
+      OpenAiJson.appendChunkEvent(pending[0], id, served.model(), created, chunk, first[0]);
       first[0] = false;
     }, end -> {
       flush.run();

@@ -2,6 +2,7 @@ package dev.airbag.providers;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
@@ -31,8 +32,19 @@ public final class JsonBytes {
 
   /** Appends {@code json}, encoded, to {@code to}; returns {@code to}. */
   public static Buffer append(Buffer to, JsonObject json) {
+    return append(to, generator -> JacksonCodec.encodeJson(json, generator));
+  }
+
+  /** Writes JSON with a generator, for a shape written often enough not to build a tree first. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(JsonGenerator generator) throws IOException;
+  }
+
+  /** Appends what {@code writer} writes to {@code to}; returns {@code to}. */
+  public static Buffer append(Buffer to, Writer writer) {
     try (JsonGenerator generator = FACTORY.createGenerator(new Appender(to))) {
-      JacksonCodec.encodeJson(json, generator);
+      writer.write(generator);
     } catch (IOException e) {
       throw new EncodeException(e.getMessage(), e);
     }
@@ -42,6 +54,16 @@ public final class JsonBytes {
   /** Appends one server-sent event carrying {@code json}: {@code data: {...}} and a blank line. */
   public static Buffer appendEvent(Buffer to, JsonObject json) {
     return append(to.appendBytes(SSE_DATA), json).appendBytes(SSE_END);
+  }
+
+  /** Appends one server-sent event carrying what {@code writer} writes. */
+  public static Buffer appendEvent(Buffer to, Writer writer) {
+    return append(to.appendBytes(SSE_DATA), writer).appendBytes(SSE_END);
+  }
+
+  /** A parser over {@code json}, for a shape read often enough not to build a tree of it. */
+  static JsonParser parser(String json) throws IOException {
+    return FACTORY.createParser(json);
   }
 
   /** The generator's flushes, appended to the buffer; closing it leaves the buffer as it is. */

@@ -1,5 +1,7 @@
 package dev.airbag.providers;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
@@ -7,8 +9,9 @@ import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Optional;
 
 /** OpenAI Chat Completions, and any OpenAI-compatible host given as {@code api_base}. */
@@ -54,28 +57,126 @@ final class OpenAiAdapter implements WireAdapter {
         sink.end();
         return;
       }
-      JsonObject json = new JsonObject(data);
-      JsonObject error = json.getJsonObject("error");
-      if (error != null) {
-        sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0, error.getString("message", "error in stream"), -1));
-        return;
+      try (JsonParser parser = JsonBytes.parser(data)) {
+        decodeChunk(parser, sink);
+      } catch (IOException e) {
+        throw new DecodeException("malformed chunk: " + e.getMessage());
       }
-      JsonArray choices = json.getJsonArray("choices");
-      Optional<Usage> usage = Optional.ofNullable(json.getJsonObject("usage")).map(OpenAiAdapter::usage);
-      if (choices == null || choices.isEmpty()) {
-        usage.ifPresent(u -> sink.chunk(new ChatChunk("", Optional.empty(), usage)));
-        return;
-      }
-      JsonObject choice = choices.getJsonObject(0);
-      JsonObject delta = choice.getJsonObject("delta", new JsonObject());
-      String text = delta.getString("content");
-      String finish = choice.getString("finish_reason");
-      if ((text == null || text.isEmpty()) && finish == null && usage.isEmpty()) {
-        return;
-      }
-      sink.chunk(new ChatChunk(text == null ? "" : text,
-          finish == null ? Optional.empty() : Optional.of(OpenAiJson.finishReason(finish)), usage));
     };
+  }
+
+  /**
+   * One {@code chat.completion.chunk} read token by token, keeping only what a {@link ChatChunk} holds:
+   * a stream decodes one per token, and building each as a tree of maps was most of its cost. What it
+   * reads: {@code error.message}, the first choice's {@code delta.content} and {@code finish_reason}, and
+   * {@code usage}; everything else is skipped. A value of the wrong type is a {@link DecodeException}.
+   */
+  static void decodeChunk(JsonParser p, StreamSink sink) throws IOException {
+    expect(p.nextToken(), JsonToken.START_OBJECT, "chunk");
+    String text = null;
+    String finish = null;
+    Usage usage = null;
+    String error = null;
+    boolean failed = false;
+    boolean choice = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (value == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (field) {
+        case "error" -> {
+          expect(value, JsonToken.START_OBJECT, field);
+          failed = true;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING && name.equals("message")) {
+              error = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "usage" -> {
+          expect(value, JsonToken.START_OBJECT, field);
+          int prompt = 0;
+          int completion = 0;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken count = p.nextToken();
+            if (count == JsonToken.VALUE_NUMBER_INT && name.equals("prompt_tokens")) {
+              prompt = p.getIntValue();
+            } else if (count == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
+              completion = p.getIntValue();
+            } else {
+              p.skipChildren();
+            }
+          }
+          usage = new Usage(prompt, completion);
+        }
+        case "choices" -> {
+          expect(value, JsonToken.START_ARRAY, field);
+          for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
+            if (element == null) {
+              throw new DecodeException("the chunk ends inside 'choices'");
+            }
+            if (choice) {
+              p.skipChildren(); // only the first choice is read: Airbag asks for one
+              continue;
+            }
+            expect(element, JsonToken.START_OBJECT, "choices[0]");
+            choice = true;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              JsonToken inner = p.nextToken();
+              if (name.equals("finish_reason") && inner != JsonToken.VALUE_NULL) {
+                expect(inner, JsonToken.VALUE_STRING, name);
+                finish = p.getText();
+              } else if (name.equals("delta") && inner != JsonToken.VALUE_NULL) {
+                expect(inner, JsonToken.START_OBJECT, name);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                  String deltaField = p.currentName();
+                  JsonToken content = p.nextToken();
+                  if (deltaField.equals("content") && content != JsonToken.VALUE_NULL) {
+                    expect(content, JsonToken.VALUE_STRING, deltaField);
+                    text = p.getText();
+                  } else {
+                    p.skipChildren();
+                  }
+                }
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (p.nextToken() != null) {
+      throw new DecodeException("more after the chunk's object");
+    }
+    if (failed) {
+      sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0, error == null ? "error in stream" : error, -1));
+      return;
+    }
+    Optional<Usage> reported = Optional.ofNullable(usage);
+    if (!choice) {
+      reported.ifPresent(u -> sink.chunk(new ChatChunk("", Optional.empty(), reported)));
+      return;
+    }
+    if ((text == null || text.isEmpty()) && finish == null && usage == null) {
+      return;
+    }
+    sink.chunk(new ChatChunk(text == null ? "" : text,
+        finish == null ? Optional.empty() : Optional.of(OpenAiJson.finishReason(finish)), reported));
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected, String field) {
+    if (actual != expected) {
+      throw new DecodeException("'" + field + "' is " + actual + " where " + expected + " belongs");
+    }
   }
 
   @Override

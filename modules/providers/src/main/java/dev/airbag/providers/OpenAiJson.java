@@ -7,6 +7,7 @@ import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.FinishReason;
 import dev.airbag.core.chat.Role;
 import dev.airbag.core.chat.Usage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -168,21 +169,40 @@ public final class OpenAiJson {
         .put("usage", usage(response.usage()));
   }
 
-  /** One {@code chat.completion.chunk}; {@code first} carries the assistant role as OpenAI's first chunk does. */
-  public static JsonObject chunk(String id, String model, long created, ChatChunk chunk, boolean first) {
-    JsonObject delta = new JsonObject();
-    if (first) {
-      delta.put("role", "assistant");
-    }
-    if (!chunk.text().isEmpty() || first) {
-      delta.put("content", chunk.text());
-    }
-    JsonObject out = new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-        .put("model", model)
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("logprobs", null)
-            .put("finish_reason", chunk.finishReason().map(FinishReason::wire).orElse(null))));
-    return out;
+  /**
+   * Appends one {@code chat.completion.chunk} as a server-sent event; {@code first} carries the assistant
+   * role as OpenAI's first chunk does. Written field by field, not built as a tree and then encoded: a
+   * stream writes one per token.
+   */
+  public static Buffer appendChunkEvent(Buffer to, String id, String model, long created, ChatChunk chunk, boolean first) {
+    return JsonBytes.appendEvent(to, g -> {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeStringField("object", "chat.completion.chunk");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("delta");
+      if (first) {
+        g.writeStringField("role", "assistant");
+      }
+      if (!chunk.text().isEmpty() || first) {
+        g.writeStringField("content", chunk.text());
+      }
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeFieldName("finish_reason");
+      if (chunk.finishReason().isPresent()) {
+        g.writeString(chunk.finishReason().get().wire());
+      } else {
+        g.writeNull();
+      }
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+    });
   }
 
   /** The usage-only chunk OpenAI sends last when {@code stream_options.include_usage} is set. */

@@ -107,8 +107,7 @@ public class TranslationBench {
     StreamSink sink = new StreamSink() {
       @Override
       public void chunk(ChatChunk chunk) {
-        JsonObject line = OpenAiJson.chunk("chatcmpl-1", deployment.id(), 1_800_000_000L, chunk, first[0]);
-        out.accept(JsonBytes.appendEvent(Buffer.buffer(256), line));
+        out.accept(OpenAiJson.appendChunkEvent(Buffer.buffer(256), "chatcmpl-1", deployment.id(), 1_800_000_000L, chunk, first[0]));
         first[0] = false;
       }
 
