@@ -1,5 +1,7 @@
 package dev.airbag.providers;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;
@@ -12,6 +14,7 @@ import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Optional;
 
 /** Anthropic Messages: system apart, alternating user/assistant turns, {@code max_tokens} required. */
@@ -108,6 +111,10 @@ final class AnthropicAdapter implements WireAdapter {
 
       @Override
       public void onEvent(String event, String data, StreamSink sink) {
+        if ("content_block_delta".equals(event)) {
+          JsonBytes.read(data, AnthropicAdapter::deltaText).ifPresent(text -> sink.chunk(ChatChunk.text(text)));
+          return;
+        }
         JsonObject json = new JsonObject(data);
         String type = event != null ? event : json.getString("type", "");
         switch (type) {
@@ -135,6 +142,41 @@ final class AnthropicAdapter implements WireAdapter {
         }
       }
     };
+  }
+
+  /**
+   * The event that carries each token, read token by token rather than as a tree (as OpenAI's chunks
+   * are): the text of a {@code text_delta}; other deltas (tool input, thinking) carry nothing for the
+   * caller's answer.
+   */
+  static Optional<String> deltaText(JsonParser p) throws IOException {
+    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "content_block_delta");
+    String type = null;
+    String text = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!field.equals("delta") || value == JsonToken.VALUE_NULL) {
+        p.skipChildren();
+        continue;
+      }
+      JsonBytes.expect(value, JsonToken.START_OBJECT, field);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken inner = p.nextToken();
+        if ((name.equals("type") || name.equals("text")) && inner != JsonToken.VALUE_NULL) {
+          JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
+          if (name.equals("type")) {
+            type = p.getText();
+          } else {
+            text = p.getText();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return "text_delta".equals(type) ? Optional.of(text == null ? "" : text) : Optional.empty();
   }
 
   @Override

@@ -3,7 +3,9 @@ package dev.airbag.providers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
@@ -12,7 +14,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSON written straight into a {@link Buffer}, the bytes Vert.x's own encoder would give. Its
+ * JSON written straight into a {@link Buffer}, the bytes Vert.x's own encoder would give, and the
+ * helpers of the few shapes read token by token (a stream's chunks). Its
  * {@code toBuffer} copies them twice on the way (a builder, an array, the buffer) and {@code encode}
  * goes through a String. Every answer, provider call and streamed chunk is encoded once on the hot
  * path: the copies were 0.5-0.8 KB of an answered request's garbage and 11-15% of a stream's.
@@ -61,9 +64,33 @@ public final class JsonBytes {
     return append(to.appendBytes(SSE_DATA), writer).appendBytes(SSE_END);
   }
 
-  /** A parser over {@code json}, for a shape read often enough not to build a tree of it. */
-  static JsonParser parser(String json) throws IOException {
-    return FACTORY.createParser(json);
+  /** Reads JSON token by token, for a shape read often enough not to build a tree of it. */
+  @FunctionalInterface
+  interface TokenReader<T> {
+    T read(JsonParser parser) throws IOException;
+  }
+
+  /**
+   * What {@code reader} makes of the one value {@code json} holds, given only once the whole text was
+   * read: malformed JSON, or more after the value, is a {@link DecodeException}.
+   */
+  static <T> T read(String json, TokenReader<T> reader) {
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      T value = reader.read(parser);
+      if (parser.nextToken() != null) {
+        throw new DecodeException("more after the JSON value");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new DecodeException("malformed JSON: " + e.getMessage());
+    }
+  }
+
+  /** Refuses a value of another type than the field must have, as a tree's getter would. */
+  static void expect(JsonToken actual, JsonToken expected, String field) {
+    if (actual != expected) {
+      throw new DecodeException("'" + field + "' is " + actual + " where " + expected + " belongs");
+    }
   }
 
   /** The generator's flushes, appended to the buffer; closing it leaves the buffer as it is. */

@@ -13,6 +13,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** OpenAI Chat Completions, and any OpenAI-compatible host given as {@code api_base}. */
 final class OpenAiAdapter implements WireAdapter {
@@ -57,11 +58,7 @@ final class OpenAiAdapter implements WireAdapter {
         sink.end();
         return;
       }
-      try (JsonParser parser = JsonBytes.parser(data)) {
-        decodeChunk(parser, sink);
-      } catch (IOException e) {
-        throw new DecodeException("malformed chunk: " + e.getMessage());
-      }
+      JsonBytes.read(data, OpenAiAdapter::decodeChunk).accept(sink);
     };
   }
 
@@ -70,9 +67,10 @@ final class OpenAiAdapter implements WireAdapter {
    * a stream decodes one per token, and building each as a tree of maps was most of its cost. What it
    * reads: {@code error.message}, the first choice's {@code delta.content} and {@code finish_reason}, and
    * {@code usage}; everything else is skipped. A value of the wrong type is a {@link DecodeException}.
+   * Returns what the chunk tells the stream, to be told once the whole chunk was read.
    */
-  static void decodeChunk(JsonParser p, StreamSink sink) throws IOException {
-    expect(p.nextToken(), JsonToken.START_OBJECT, "chunk");
+  static Consumer<StreamSink> decodeChunk(JsonParser p) throws IOException {
+    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "chunk");
     String text = null;
     String finish = null;
     Usage usage = null;
@@ -87,7 +85,7 @@ final class OpenAiAdapter implements WireAdapter {
       }
       switch (field) {
         case "error" -> {
-          expect(value, JsonToken.START_OBJECT, field);
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
           failed = true;
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -99,7 +97,7 @@ final class OpenAiAdapter implements WireAdapter {
           }
         }
         case "usage" -> {
-          expect(value, JsonToken.START_OBJECT, field);
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
           int prompt = 0;
           int completion = 0;
           while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -116,7 +114,7 @@ final class OpenAiAdapter implements WireAdapter {
           usage = new Usage(prompt, completion);
         }
         case "choices" -> {
-          expect(value, JsonToken.START_ARRAY, field);
+          JsonBytes.expect(value, JsonToken.START_ARRAY, field);
           for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
             if (element == null) {
               throw new DecodeException("the chunk ends inside 'choices'");
@@ -125,21 +123,21 @@ final class OpenAiAdapter implements WireAdapter {
               p.skipChildren(); // only the first choice is read: Airbag asks for one
               continue;
             }
-            expect(element, JsonToken.START_OBJECT, "choices[0]");
+            JsonBytes.expect(element, JsonToken.START_OBJECT, "choices[0]");
             choice = true;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String name = p.currentName();
               JsonToken inner = p.nextToken();
               if (name.equals("finish_reason") && inner != JsonToken.VALUE_NULL) {
-                expect(inner, JsonToken.VALUE_STRING, name);
+                JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
                 finish = p.getText();
               } else if (name.equals("delta") && inner != JsonToken.VALUE_NULL) {
-                expect(inner, JsonToken.START_OBJECT, name);
+                JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                   String deltaField = p.currentName();
                   JsonToken content = p.nextToken();
                   if (deltaField.equals("content") && content != JsonToken.VALUE_NULL) {
-                    expect(content, JsonToken.VALUE_STRING, deltaField);
+                    JsonBytes.expect(content, JsonToken.VALUE_STRING, deltaField);
                     text = p.getText();
                   } else {
                     p.skipChildren();
@@ -154,30 +152,23 @@ final class OpenAiAdapter implements WireAdapter {
         default -> p.skipChildren();
       }
     }
-    if (p.nextToken() != null) {
-      throw new DecodeException("more after the chunk's object");
-    }
     if (failed) {
-      sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0, error == null ? "error in stream" : error, -1));
-      return;
+      ProviderException failure = new ProviderException(Outcome.SERVER_ERROR, 0, error == null ? "error in stream" : error, -1);
+      return sink -> sink.fail(failure);
     }
     Optional<Usage> reported = Optional.ofNullable(usage);
     if (!choice) {
-      reported.ifPresent(u -> sink.chunk(new ChatChunk("", Optional.empty(), reported)));
-      return;
+      return sink -> reported.ifPresent(u -> sink.chunk(new ChatChunk("", Optional.empty(), reported)));
     }
     if ((text == null || text.isEmpty()) && finish == null && usage == null) {
-      return;
+      return NOTHING;
     }
-    sink.chunk(new ChatChunk(text == null ? "" : text,
-        finish == null ? Optional.empty() : Optional.of(OpenAiJson.finishReason(finish)), reported));
+    ChatChunk chunk = new ChatChunk(text == null ? "" : text,
+        finish == null ? Optional.empty() : Optional.of(OpenAiJson.finishReason(finish)), reported);
+    return sink -> sink.chunk(chunk);
   }
 
-  private static void expect(JsonToken actual, JsonToken expected, String field) {
-    if (actual != expected) {
-      throw new DecodeException("'" + field + "' is " + actual + " where " + expected + " belongs");
-    }
-  }
+  private static final Consumer<StreamSink> NOTHING = sink -> { };
 
   @Override
   public Outcome classifyClientError(int status, JsonObject errorBody, String message) {

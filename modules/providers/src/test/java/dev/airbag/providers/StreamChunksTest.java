@@ -17,11 +17,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * OpenAI's streamed chunks, read token by token rather than as trees: what a real provider's chunks
- * carry besides the text (roles, tool calls, logprobs, fingerprints) is skipped, what is wrong is
- * refused as malformed, and the chunks Airbag writes back are the JSON OpenAI sends.
+ * The per-token events of OpenAI and Anthropic streams, read token by token rather than as trees: what a
+ * real provider's events carry besides the text (roles, tool calls, logprobs, fingerprints, thinking) is
+ * skipped, what is wrong is refused as malformed, and the chunks Airbag writes back are the JSON OpenAI
+ * sends.
  */
-class OpenAiStreamTest {
+class StreamChunksTest {
 
   private final List<ChatChunk> chunks = new ArrayList<>();
   private final List<ProviderException> failures = new ArrayList<>();
@@ -45,6 +46,14 @@ class OpenAiStreamTest {
 
   private void decode(String data) {
     new OpenAiAdapter().newStreamDecoder().onEvent(null, data, sink);
+  }
+
+  private void decodeAnthropic(WireAdapter.StreamDecoder decoder, String event, JsonObject data) {
+    decoder.onEvent(event, data.encode(), sink);
+  }
+
+  private static JsonObject delta(JsonObject delta) {
+    return new JsonObject().put("type", "content_block_delta").put("index", 0).put("delta", delta);
   }
 
   private static String chunk(Object delta, Object finish) {
@@ -100,8 +109,40 @@ class OpenAiStreamTest {
   void aMalformedChunkIsRefusedNotGuessedAt() {
     for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":42}}]}", "{\"choices\":[null]}",
         "{\"choices\":{\"delta\":{}}}", "{\"choices\":[{\"finish_reason\":1}]}", "{\"error\":\"boom\"}",
-        "{\"choices\":[{\"delta\":{\"content\":\"cut", "{\"choices\":[]} {}", "[1, 2]", "not json")) {
+        "{\"choices\":[{\"delta\":{\"content\":\"cut", "{\"choices\":[]} {}",
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", "[1, 2]", "not json")) {
       assertThatThrownBy(() -> decode(bad)).as(bad).isInstanceOf(DecodeException.class);
+    }
+    assertThat(chunks).isEmpty();
+  }
+
+  @Test
+  void anthropicsTextDeltasAreReadAndOtherDeltasSkipped() {
+    WireAdapter.StreamDecoder decoder = new AnthropicAdapter().newStreamDecoder();
+    decodeAnthropic(decoder, "message_start", new JsonObject().put("type", "message_start")
+        .put("message", new JsonObject().put("id", "msg_1").put("usage", new JsonObject().put("input_tokens", 25))));
+    decodeAnthropic(decoder, "content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+        .put("content_block", new JsonObject().put("type", "text").put("text", "")));
+    decodeAnthropic(decoder, "content_block_delta", delta(new JsonObject().put("type", "thinking_delta").put("thinking", "hmm")));
+    decodeAnthropic(decoder, "content_block_delta", delta(new JsonObject().put("text", "Café \"quoted\"\n 要約 🐝")
+        .put("type", "text_delta").put("citations", new JsonArray().add(new JsonObject().put("cited_text", "x")))));
+    decodeAnthropic(decoder, "content_block_delta", delta(new JsonObject().put("type", "input_json_delta").put("partial_json", "{")));
+    decodeAnthropic(decoder, "ping", new JsonObject().put("type", "ping"));
+    decodeAnthropic(decoder, "message_delta", new JsonObject().put("type", "message_delta")
+        .put("delta", new JsonObject().put("stop_reason", "max_tokens")).put("usage", new JsonObject().put("output_tokens", 9)));
+    decodeAnthropic(decoder, "message_stop", new JsonObject().put("type", "message_stop"));
+
+    assertThat(chunks).containsExactly(ChatChunk.text("Café \"quoted\"\n 要約 🐝"),
+        new ChatChunk("", Optional.of(FinishReason.LENGTH), Optional.of(new Usage(25, 9))));
+    assertThat(ended).isTrue();
+  }
+
+  @Test
+  void aMalformedAnthropicDeltaIsRefused() {
+    WireAdapter.StreamDecoder decoder = new AnthropicAdapter().newStreamDecoder();
+    for (String bad : List.of("{\"delta\":{\"type\":\"text_delta\",\"text\":7}}", "{\"delta\":\"text\"}",
+        "{\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}} x", "{\"delta\":{\"type\":\"text_delta\"")) {
+      assertThatThrownBy(() -> decoder.onEvent("content_block_delta", bad, sink)).as(bad).isInstanceOf(DecodeException.class);
     }
     assertThat(chunks).isEmpty();
   }
