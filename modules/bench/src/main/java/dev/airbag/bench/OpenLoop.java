@@ -45,6 +45,11 @@ final class OpenLoop extends VerticleBase {
      * one: every target's n-th request left at the same moment, so two targets compare request by request.
      */
     long[] bySlot = new long[0];
+    /**
+     * When each request's first body bytes arrived, in microseconds from its intended send time, by its
+     * place in the schedule, -1 for a failed one: for a stream, its first token.
+     */
+    long[] firstBySlot = new long[0];
 
     Target(String name, List<Integer> ports, String path) {
       this.name = name;
@@ -71,6 +76,8 @@ final class OpenLoop extends VerticleBase {
       int n = (int) sent;
       bySlot = Arrays.copyOf(bySlot, n + (int) later.sent);
       System.arraycopy(later.bySlot, 0, bySlot, n, (int) later.sent);
+      firstBySlot = Arrays.copyOf(firstBySlot, n + (int) later.sent);
+      System.arraycopy(later.firstBySlot, 0, firstBySlot, n, (int) later.sent);
       sent += later.sent;
       ok += later.ok;
       errors += later.errors;
@@ -84,17 +91,31 @@ final class OpenLoop extends VerticleBase {
      * microseconds, sorted (negative when this one answered first); pairs where either failed are left out.
      */
     long[] addedOver(Target base) {
-      int n = (int) Math.min(sent, base.sent);
+      return added(bySlot, base.bySlot, (int) Math.min(sent, base.sent));
+    }
+
+    /** As {@link #addedOver}, to the first body bytes: for a stream, what the path added to its first token. */
+    long[] firstAddedOver(Target base) {
+      return added(firstBySlot, base.firstBySlot, (int) Math.min(sent, base.sent));
+    }
+
+    private static long[] added(long[] mine, long[] theirs, int n) {
       long[] added = new long[n];
       int pairs = 0;
       for (int i = 0; i < n; i++) {
-        if (bySlot[i] >= 0 && base.bySlot[i] >= 0) {
-          added[pairs++] = bySlot[i] - base.bySlot[i];
+        if (mine[i] >= 0 && theirs[i] >= 0) {
+          added[pairs++] = mine[i] - theirs[i];
         }
       }
       added = Arrays.copyOf(added, pairs);
       Arrays.sort(added);
       return added;
+    }
+
+    /** The {@code percentile} of the first body bytes' arrival over the requests answered, in microseconds. */
+    long firstMicrosAt(double percentile) {
+      long[] answered = Arrays.stream(firstBySlot, 0, (int) sent).filter(m -> m >= 0).sorted().toArray();
+      return answered.length == 0 ? 0 : answered[(int) Math.ceil(percentile / 100 * answered.length) - 1];
     }
 
     /** Sustained: every request answered with 200 and the 99th percentile under {@code p99Millis}. */
@@ -142,15 +163,26 @@ final class OpenLoop extends VerticleBase {
     return done.future();
   }
 
-  /** One request to {@code t} at port {@code turn}, sent on to the next ports while connections fail, {@code tries} in all. */
-  private static Future<Integer> send(HttpClient client, Target t, int turn, Buffer body, int tries) {
+  /**
+   * One request to {@code t} at port {@code turn}, sent on to the next ports while connections fail,
+   * {@code tries} in all; {@code firstBytesAt[0]} gets the {@link System#nanoTime()} its first body bytes came.
+   */
+  private static Future<Integer> send(HttpClient client, Target t, int turn, Buffer body, int tries, long[] firstBytesAt) {
     Future<Integer> sent = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(t.ports.get(turn % t.ports.size())).setURI(t.path).putHeader("content-type", "application/json"))
         .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+        .compose(resp -> {
+          resp.handler(bytes -> {
+            if (firstBytesAt[0] < 0) {
+              firstBytesAt[0] = System.nanoTime();
+            }
+          });
+          return resp.end().map(v -> resp.statusCode());
+        });
     return tries <= 1 ? sent : sent.recover(e -> {
       t.retried++;
-      return send(client, t, turn + 1, body, tries - 1);
+      firstBytesAt[0] = -1;
+      return send(client, t, turn + 1, body, tries - 1, firstBytesAt);
     });
   }
 
@@ -182,10 +214,13 @@ final class OpenLoop extends VerticleBase {
           if (slot == t.bySlot.length) {
             t.bySlot = Arrays.copyOf(t.bySlot, Math.max(1_024, slot * 2));
             Arrays.fill(t.bySlot, slot, t.bySlot.length, -1);
+            t.firstBySlot = Arrays.copyOf(t.firstBySlot, t.bySlot.length);
+            Arrays.fill(t.firstBySlot, slot, t.firstBySlot.length, -1);
           }
           t.sent++;
           inFlight[0]++;
-          send(client, t, port, body, t.retryElsewhere ? t.ports.size() : 1).onComplete(ar -> {
+          long[] firstBytesAt = {-1};
+          send(client, t, port, body, t.retryElsewhere ? t.ports.size() : 1, firstBytesAt).onComplete(ar -> {
                 if (done.future().isComplete()) {
                   return;
                 }
@@ -195,6 +230,7 @@ final class OpenLoop extends VerticleBase {
                 if (ar.succeeded() && ar.result() == 200) {
                   t.ok++;
                   t.bySlot[slot] = micros;
+                  t.firstBySlot[slot] = firstBytesAt[0] < 0 ? micros : Math.max(1, (firstBytesAt[0] - intended) / 1_000);
                 } else {
                   t.errors++;
                 }

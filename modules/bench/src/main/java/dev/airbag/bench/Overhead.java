@@ -260,6 +260,9 @@ public final class Overhead {
         .put("generator_stalls_ms", new JsonObject().put("p99_ms", round(ms(stalls, 99))).put("max_ms", round(stalls.getMaxValue() / 1000.0)))
         .mergeIn(readings.since(airbag))
         .put("warm_up_seconds", warmUpSeconds);
+    if (s.stream()) {
+      result.put("first_token", firstToken(airbag, direct));
+    }
     if (twin != null) {
       OpenLoop.Target twinDirect = runs.get(1).get(0);
       OpenLoop.Target twinAirbag = runs.get(1).get(1);
@@ -347,7 +350,24 @@ public final class Overhead {
 
   /** What {@code airbag}'s requests took beyond their direct twins', at each percentile of those pairs. */
   private static JsonObject overhead(OpenLoop.Target airbag, OpenLoop.Target direct) {
-    long[] added = airbag.addedOver(direct);
+    return atPercentiles(airbag.addedOver(direct));
+  }
+
+  /**
+   * A stream's first token: when it came on each path, and what the node added to it, request by request
+   * as {@link #overhead}: for a streamed answer the wait a user sees before anything appears.
+   */
+  private static JsonObject firstToken(OpenLoop.Target airbag, OpenLoop.Target direct) {
+    JsonObject paths = new JsonObject();
+    for (OpenLoop.Target t : List.of(direct, airbag)) {
+      paths.put(t == direct ? "direct" : "airbag", new JsonObject().put("p50_ms", round(t.firstMicrosAt(50) / 1000.0))
+          .put("p99_ms", round(t.firstMicrosAt(99) / 1000.0)));
+    }
+    return new JsonObject().put("paths", paths).put("overhead_ms", atPercentiles(airbag.firstAddedOver(direct)));
+  }
+
+  /** Sorted microseconds at each of {@link #PERCENTILES}, in milliseconds. */
+  private static JsonObject atPercentiles(long[] added) {
     JsonObject overhead = new JsonObject();
     for (double p : PERCENTILES) {
       overhead.put(key(p), round(added.length == 0 ? 0 : added[(int) Math.ceil(p / 100 * added.length) - 1] / 1000.0));
@@ -690,6 +710,18 @@ public final class Overhead {
             sc.getJsonObject(k).getString("title"), twin.getLong("slice_ms"), o.getDouble("p50_ms"), o.getDouble("p99_ms"),
             o.getDouble("p99_9_ms"), to.getDouble("p50_ms"), to.getDouble("p99_ms"), to.getDouble("p99_9_ms"),
             twin.getJsonObject("paths").getJsonObject("direct").getDouble("p99_ms")));
+      }
+    }
+    for (String k : sc.fieldNames()) {
+      JsonObject first = sc.getJsonObject(k).getJsonObject("first_token");
+      if (first != null) {
+        JsonObject o = first.getJsonObject("overhead_ms");
+        JsonObject d = first.getJsonObject("paths").getJsonObject("direct");
+        JsonObject a = first.getJsonObject("paths").getJsonObject("airbag");
+        md.append(String.format(Locale.ROOT, "%n%s, to the first token: overhead p50 / p90 / p99 / p99.9 %.3f / %.3f / %.3f / %.3f ms; "
+                + "direct p50 / p99 %.3f / %.3f ms, through the node %.3f / %.3f ms.%n",
+            sc.getJsonObject(k).getString("title"), o.getDouble("p50_ms"), o.getDouble("p90_ms"), o.getDouble("p99_ms"),
+            o.getDouble("p99_9_ms"), d.getDouble("p50_ms"), d.getDouble("p99_ms"), a.getDouble("p50_ms"), a.getDouble("p99_ms")));
       }
     }
     JsonObject mt = report.getJsonObject("max_throughput");
