@@ -12,6 +12,7 @@ import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -77,7 +78,8 @@ final class AnthropicAdapter implements WireAdapter {
   }
 
   @Override
-  public ChatResponse response(JsonObject body) {
+  public ChatResponse response(Buffer answer) {
+    JsonObject body = answer.toJsonObject();
     StringBuilder text = new StringBuilder();
     JsonArray content = body.getJsonArray("content");
     for (int i = 0; i < content.size(); i++) {

@@ -1,5 +1,7 @@
 package dev.airbag.providers;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;
@@ -10,8 +12,10 @@ import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Optional;
 
 /** Gemini generateContent / streamGenerateContent (SSE): {@code contents} of user/model turns. */
@@ -66,30 +70,126 @@ final class GeminiAdapter implements WireAdapter {
   }
 
   @Override
-  public ChatResponse response(JsonObject body) {
-    Piece piece = piece(body);
-    return new ChatResponse(body.getString("responseId", "gemini"), body.getString("modelVersion", ""),
+  public ChatResponse response(Buffer body) {
+    Piece piece = JsonBytes.read(body, GeminiAdapter::piece);
+    return new ChatResponse(piece.id == null ? "gemini" : piece.id, piece.model == null ? "" : piece.model,
         piece.text, piece.finish.orElse(FinishReason.STOP), piece.usage.orElse(new Usage(0, 0)));
   }
 
-  private record Piece(String text, Optional<FinishReason> finish, Optional<Usage> usage) {}
+  /** What a response, whole or one event of a stream, holds for Airbag; {@code error} only in a stream's error event. */
+  private record Piece(String text, Optional<FinishReason> finish, Optional<Usage> usage, String id, String model, String error) {}
 
-  private static Piece piece(JsonObject body) {
-    JsonArray candidates = body.getJsonArray("candidates");
-    Optional<Usage> usage = Optional.ofNullable(body.getJsonObject("usageMetadata"))
-        .map(u -> new Usage(u.getInteger("promptTokenCount", 0), u.getInteger("candidatesTokenCount", 0)));
-    if (candidates == null || candidates.isEmpty()) {
-      // No candidate at all: the prompt itself was blocked.
-      boolean blocked = body.getJsonObject("promptFeedback", new JsonObject()).getString("blockReason") != null;
-      return new Piece("", blocked ? Optional.of(FinishReason.CONTENT_FILTER) : Optional.empty(), usage);
-    }
-    JsonObject candidate = candidates.getJsonObject(0);
+  /**
+   * A {@code GenerateContentResponse} read token by token: a stream sends one per token, whole, and
+   * building each as a tree of maps was most of its cost. What it reads: the first candidate's parts'
+   * text and finish reason, the usage, whether the prompt was blocked (no candidate at all), the id and
+   * model version, and an error's message; everything else is skipped. A value of the wrong type is a
+   * {@link io.vertx.core.json.DecodeException}.
+   */
+  private static Piece piece(JsonParser p) throws IOException {
+    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "response");
     StringBuilder text = new StringBuilder();
-    JsonArray parts = candidate.getJsonObject("content", new JsonObject()).getJsonArray("parts", new JsonArray());
-    for (int i = 0; i < parts.size(); i++) {
-      text.append(parts.getJsonObject(i).getString("text", ""));
+    String finish = null;
+    Usage usage = null;
+    String id = null;
+    String model = null;
+    String error = null;
+    boolean candidate = false;
+    boolean blocked = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (value == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (field) {
+        case "candidates" -> {
+          JsonBytes.expect(value, JsonToken.START_ARRAY, field);
+          for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
+            if (candidate) {
+              p.skipChildren(); // only the first candidate is read: Airbag asks for one
+              continue;
+            }
+            JsonBytes.expect(element, JsonToken.START_OBJECT, "candidates[0]");
+            candidate = true;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              JsonToken inner = p.nextToken();
+              if (name.equals("finishReason") && inner != JsonToken.VALUE_NULL) {
+                JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
+                finish = p.getText();
+              } else if (name.equals("content") && inner != JsonToken.VALUE_NULL) {
+                JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
+                readParts(p, text);
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
+        }
+        case "usageMetadata" -> {
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
+          usage = JsonBytes.readUsage(p, "promptTokenCount", "candidatesTokenCount");
+        }
+        case "promptFeedback" -> {
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken reason = p.nextToken();
+            if (name.equals("blockReason") && reason != JsonToken.VALUE_NULL) {
+              JsonBytes.expect(reason, JsonToken.VALUE_STRING, name);
+              blocked = true;
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "error" -> {
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
+          error = JsonBytes.readErrorMessage(p, "error in stream");
+        }
+        case "responseId", "modelVersion" -> {
+          JsonBytes.expect(value, JsonToken.VALUE_STRING, field);
+          if (field.equals("responseId")) {
+            id = p.getText();
+          } else {
+            model = p.getText();
+          }
+        }
+        default -> p.skipChildren();
+      }
     }
-    return new Piece(text.toString(), Optional.ofNullable(candidate.getString("finishReason")).map(GeminiAdapter::finishReason), usage);
+    // No candidate at all: the prompt itself was blocked, or the event carried none.
+    Optional<FinishReason> finished = candidate
+        ? Optional.ofNullable(finish).map(GeminiAdapter::finishReason)
+        : blocked ? Optional.of(FinishReason.CONTENT_FILTER) : Optional.empty();
+    return new Piece(text.toString(), finished, Optional.ofNullable(usage), id, model, error);
+  }
+
+  /** Appends the text of each of a candidate's {@code content.parts}; the parser is inside {@code content}. */
+  private static void readParts(JsonParser p, StringBuilder text) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!name.equals("parts") || value == JsonToken.VALUE_NULL) {
+        p.skipChildren();
+        continue;
+      }
+      JsonBytes.expect(value, JsonToken.START_ARRAY, name);
+      for (JsonToken part = p.nextToken(); part != JsonToken.END_ARRAY; part = p.nextToken()) {
+        JsonBytes.expect(part, JsonToken.START_OBJECT, "parts[]");
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String partField = p.currentName();
+          JsonToken partValue = p.nextToken();
+          if (partField.equals("text") && partValue != JsonToken.VALUE_NULL) {
+            JsonBytes.expect(partValue, JsonToken.VALUE_STRING, partField);
+            text.append(p.getText());
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+    }
   }
 
   static FinishReason finishReason(String reason) {
@@ -105,13 +205,11 @@ final class GeminiAdapter implements WireAdapter {
     return new StreamDecoder() {
       @Override
       public void onEvent(String event, String data, StreamSink sink) {
-        JsonObject json = new JsonObject(data);
-        JsonObject error = json.getJsonObject("error");
-        if (error != null) {
-          sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0, error.getString("message", "error in stream"), -1));
+        Piece piece = JsonBytes.read(data, GeminiAdapter::piece);
+        if (piece.error != null) {
+          sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0, piece.error, -1));
           return;
         }
-        Piece piece = piece(json);
         if (piece.text.isEmpty() && piece.finish.isEmpty()) {
           return;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.airbag.core.chat.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.EncodeException;
@@ -75,7 +76,20 @@ public final class JsonBytes {
    * read: malformed JSON, or more after the value, is a {@link DecodeException}.
    */
   static <T> T read(String json, TokenReader<T> reader) {
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    try {
+      return read(FACTORY.createParser(json), reader);
+    } catch (IOException e) {
+      throw new DecodeException("malformed JSON: " + e.getMessage());
+    }
+  }
+
+  /** As {@link #read(String, TokenReader)}, reading the buffer's bytes where they are. */
+  static <T> T read(Buffer json, TokenReader<T> reader) {
+    return read(JacksonCodec.createParser(json), reader);
+  }
+
+  private static <T> T read(JsonParser source, TokenReader<T> reader) {
+    try (JsonParser parser = source) {
       T value = reader.read(parser);
       if (parser.nextToken() != null) {
         throw new DecodeException("more after the JSON value");
@@ -91,6 +105,38 @@ public final class JsonBytes {
     if (actual != expected) {
       throw new DecodeException("'" + field + "' is " + actual + " where " + expected + " belongs");
     }
+  }
+
+  /** The two token counts of a usage object, the parser on its start; its other fields are skipped. */
+  static Usage readUsage(JsonParser p, String promptField, String outputField) throws IOException {
+    int prompt = 0;
+    int output = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken count = p.nextToken();
+      if (count == JsonToken.VALUE_NUMBER_INT && name.equals(promptField)) {
+        prompt = p.getIntValue();
+      } else if (count == JsonToken.VALUE_NUMBER_INT && name.equals(outputField)) {
+        output = p.getIntValue();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Usage(prompt, output);
+  }
+
+  /** An error object's {@code message}, the parser on its start, or {@code fallback}; its other fields are skipped. */
+  static String readErrorMessage(JsonParser p, String fallback) throws IOException {
+    String message = fallback;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      if (p.nextToken() == JsonToken.VALUE_STRING && name.equals("message")) {
+        message = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return message;
   }
 
   /** The generator's flushes, appended to the buffer; closing it leaves the buffer as it is. */

@@ -9,6 +9,7 @@ import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -35,7 +36,8 @@ final class OpenAiAdapter implements WireAdapter {
   }
 
   @Override
-  public ChatResponse response(JsonObject body) {
+  public ChatResponse response(Buffer answer) {
+    JsonObject body = answer.toJsonObject();
     JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
     JsonObject message = choice.getJsonObject("message");
     String content = message.getString("content");
@@ -75,7 +77,6 @@ final class OpenAiAdapter implements WireAdapter {
     String finish = null;
     Usage usage = null;
     String error = null;
-    boolean failed = false;
     boolean choice = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
@@ -86,39 +87,15 @@ final class OpenAiAdapter implements WireAdapter {
       switch (field) {
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          failed = true;
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING && name.equals("message")) {
-              error = p.getText();
-            } else {
-              p.skipChildren();
-            }
-          }
+          error = JsonBytes.readErrorMessage(p, "error in stream");
         }
         case "usage" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          int prompt = 0;
-          int completion = 0;
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken count = p.nextToken();
-            if (count == JsonToken.VALUE_NUMBER_INT && name.equals("prompt_tokens")) {
-              prompt = p.getIntValue();
-            } else if (count == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
-              completion = p.getIntValue();
-            } else {
-              p.skipChildren();
-            }
-          }
-          usage = new Usage(prompt, completion);
+          usage = JsonBytes.readUsage(p, "prompt_tokens", "completion_tokens");
         }
         case "choices" -> {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
           for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
-            if (element == null) {
-              throw new DecodeException("the chunk ends inside 'choices'");
-            }
             if (choice) {
               p.skipChildren(); // only the first choice is read: Airbag asks for one
               continue;
@@ -152,8 +129,8 @@ final class OpenAiAdapter implements WireAdapter {
         default -> p.skipChildren();
       }
     }
-    if (failed) {
-      ProviderException failure = new ProviderException(Outcome.SERVER_ERROR, 0, error == null ? "error in stream" : error, -1);
+    if (error != null) {
+      ProviderException failure = new ProviderException(Outcome.SERVER_ERROR, 0, error, -1);
       return sink -> sink.fail(failure);
     }
     Optional<Usage> reported = Optional.ofNullable(usage);

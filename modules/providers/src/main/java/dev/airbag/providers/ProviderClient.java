@@ -244,7 +244,7 @@ public final class ProviderClient {
       throw error(response.statusCode(), response.headers(), body);
     }
     try {
-      return adapter.response(body.toJsonObject());
+      return adapter.response(body);
     } catch (DecodeException | ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
       throw new ProviderException(Outcome.SERVER_ERROR, response.statusCode(), "the provider's answer was not in its documented shape", -1);
     }

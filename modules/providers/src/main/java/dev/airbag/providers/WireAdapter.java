@@ -6,6 +6,7 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.ProviderKind;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -29,8 +30,8 @@ public interface WireAdapter {
 
   JsonObject body(ChatRequest request, Deployment deployment, boolean stream);
 
-  /** Reads a 2xx body; throws when it is not the provider's answer shape. */
-  ChatResponse response(JsonObject body);
+  /** Reads a 2xx body; throws (a {@link io.vertx.core.json.DecodeException}, say) when it is not the provider's answer shape. */
+  ChatResponse response(Buffer body);
 
   /** A decoder for one stream's SSE events. */
   StreamDecoder newStreamDecoder();

@@ -17,10 +17,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-token events of OpenAI and Anthropic streams, read token by token rather than as trees: what a
- * real provider's events carry besides the text (roles, tool calls, logprobs, fingerprints, thinking) is
- * skipped, what is wrong is refused as malformed, and the chunks Airbag writes back are the JSON OpenAI
- * sends.
+ * The per-token events of OpenAI, Anthropic and Gemini streams, read token by token rather than as trees:
+ * what a real provider's events carry besides the text (roles, tool calls, logprobs, fingerprints,
+ * thinking, safety ratings) is skipped, what is wrong is refused as malformed, and the chunks Airbag
+ * writes back are the JSON OpenAI sends.
  */
 class StreamChunksTest {
 
@@ -145,6 +145,66 @@ class StreamChunksTest {
       assertThatThrownBy(() -> decoder.onEvent("content_block_delta", bad, sink)).as(bad).isInstanceOf(DecodeException.class);
     }
     assertThat(chunks).isEmpty();
+  }
+
+  private static JsonObject gemini(JsonArray parts, String finish) {
+    JsonObject candidate = new JsonObject().put("content", new JsonObject().put("role", "model").put("parts", parts))
+        .put("index", 0).put("safetyRatings", new JsonArray().add(new JsonObject().put("category", "HARM_CATEGORY_HATE_SPEECH")
+            .put("probability", "NEGLIGIBLE")));
+    if (finish != null) {
+      candidate.put("finishReason", finish).put("avgLogprobs", -0.2);
+    }
+    return new JsonObject().put("candidates", new JsonArray().add(candidate))
+        .put("usageMetadata", new JsonObject().put("promptTokenCount", 21).put("candidatesTokenCount", 7).put("totalTokenCount", 28)
+            .put("promptTokensDetails", new JsonArray().add(new JsonObject().put("modality", "TEXT").put("tokenCount", 21))))
+        .put("modelVersion", "gemini-2.5-pro").put("responseId", "resp-1");
+  }
+
+  @Test
+  void geminisPartsAreReadAndTheRestSkipped() {
+    WireAdapter.StreamDecoder decoder = new GeminiAdapter().newStreamDecoder();
+    decoder.onEvent(null, gemini(new JsonArray().add(new JsonObject().put("text", "Café \"quoted\"\n"))
+        .add(new JsonObject().put("text", " 要約 🐝")), null).encode(), sink);
+    decoder.onEvent(null, gemini(new JsonArray().add(new JsonObject().put("functionCall", new JsonObject().put("name", "f"))), null).encode(), sink);
+    decoder.onEvent(null, gemini(new JsonArray().add(new JsonObject().put("text", " end")), "MAX_TOKENS").encode(), sink);
+
+    assertThat(chunks).containsExactly(ChatChunk.text("Café \"quoted\"\n 要約 🐝"),
+        new ChatChunk(" end", Optional.of(FinishReason.LENGTH), Optional.of(new Usage(21, 7))));
+    assertThat(ended).isTrue();
+  }
+
+  @Test
+  void aGeminiPromptBlockedOrAnErrorEndsTheStream() {
+    new GeminiAdapter().newStreamDecoder().onEvent(null, new JsonObject().put("promptFeedback", new JsonObject()
+        .put("blockReason", "SAFETY")).put("usageMetadata", new JsonObject().put("promptTokenCount", 4)).encode(), sink);
+    new GeminiAdapter().newStreamDecoder().onEvent(null, new JsonObject().put("error", new JsonObject().put("code", 503)
+        .put("message", "The model is overloaded.").put("status", "UNAVAILABLE")).encode(), sink);
+
+    assertThat(chunks).containsExactly(new ChatChunk("", Optional.of(FinishReason.CONTENT_FILTER), Optional.of(new Usage(4, 0))));
+    assertThat(failures).extracting(Throwable::getMessage).containsExactly("The model is overloaded.");
+  }
+
+  @Test
+  void aWholeGeminiAnswerIsReadTheSameWay() {
+    assertThat(new GeminiAdapter().response(gemini(new JsonArray().add(new JsonObject().put("text", "Tides "))
+        .add(new JsonObject().put("text", "rise.")), "STOP").toBuffer()))
+        .isEqualTo(new dev.airbag.core.chat.ChatResponse("resp-1", "gemini-2.5-pro", "Tides rise.", FinishReason.STOP, new Usage(21, 7)));
+    assertThat(new GeminiAdapter().response(Buffer.buffer("{\"candidates\":[]}")))
+        .isEqualTo(new dev.airbag.core.chat.ChatResponse("gemini", "", "", FinishReason.STOP, new Usage(0, 0)));
+  }
+
+  @Test
+  void aMalformedGeminiEventIsRefused() {
+    WireAdapter.StreamDecoder decoder = new GeminiAdapter().newStreamDecoder();
+    for (String bad : List.of("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":3}]}}]}", "{\"candidates\":{}}",
+        "{\"candidates\":[{\"content\":{\"parts\":[null]}}]}", "{\"candidates\":[{\"finishReason\":1}]}",
+        "{\"candidates\":[{},", "{\"choices\":[{},", "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},\"finishReason\":\"STOP\"}]} x",
+        "{\"responseId\":7}", "{\"promptFeedback\":{\"blockReason\":true}}")) {
+      assertThatThrownBy(() -> decoder.onEvent(null, bad, sink)).as(bad).isInstanceOf(DecodeException.class);
+    }
+    assertThatThrownBy(() -> decode("{\"choices\":[{},")).isInstanceOf(DecodeException.class);
+    assertThat(chunks).isEmpty();
+    assertThat(ended).isFalse();
   }
 
   @Test

@@ -90,7 +90,7 @@ public class TranslationBench {
 
   @Benchmark
   public Buffer responseToCaller() {
-    ChatResponse response = adapter.response(answer.toJsonObject());
+    ChatResponse response = adapter.response(answer);
     return JsonBytes.encode(OpenAiJson.completion(response, deployment.id(), 1_800_000_000L));
   }
 
