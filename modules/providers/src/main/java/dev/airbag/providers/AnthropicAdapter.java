@@ -153,8 +153,7 @@ final class AnthropicAdapter implements WireAdapter {
    */
   static Optional<String> deltaText(JsonParser p) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "content_block_delta");
-    String type = null;
-    String text = null;
+    String[] delta = {null, null}; // its type and text
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -163,22 +162,9 @@ final class AnthropicAdapter implements WireAdapter {
         continue;
       }
       JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken inner = p.nextToken();
-        if ((name.equals("type") || name.equals("text")) && inner != JsonToken.VALUE_NULL) {
-          JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
-          if (name.equals("type")) {
-            type = p.getText();
-          } else {
-            text = p.getText();
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
+      delta = JsonBytes.readStrings(p, "type", "text");
     }
-    return "text_delta".equals(type) ? Optional.of(text == null ? "" : text) : Optional.empty();
+    return "text_delta".equals(delta[0]) ? Optional.of(delta[1] == null ? "" : delta[1]) : Optional.empty();
   }
 
   @Override

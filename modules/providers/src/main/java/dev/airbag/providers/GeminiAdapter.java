@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Gemini generateContent / streamGenerateContent (SSE): {@code contents} of user/model turns. */
@@ -105,26 +106,27 @@ final class GeminiAdapter implements WireAdapter {
       switch (field) {
         case "candidates" -> {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
-          for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
-            if (candidate) {
-              p.skipChildren(); // only the first candidate is read: Airbag asks for one
-              continue;
-            }
-            JsonBytes.expect(element, JsonToken.START_OBJECT, "candidates[0]");
-            candidate = true;
+          candidate = JsonBytes.enterFirstObject(p, "candidates[0]");
+          if (candidate) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String name = p.currentName();
               JsonToken inner = p.nextToken();
-              if (name.equals("finishReason") && inner != JsonToken.VALUE_NULL) {
-                JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
-                finish = p.getText();
-              } else if (name.equals("content") && inner != JsonToken.VALUE_NULL) {
-                JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
-                readParts(p, text);
-              } else {
-                p.skipChildren();
+              if (inner == JsonToken.VALUE_NULL) {
+                continue;
+              }
+              switch (name) {
+                case "finishReason" -> {
+                  JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
+                  finish = p.getText();
+                }
+                case "content" -> {
+                  JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
+                  readParts(p, text);
+                }
+                default -> p.skipChildren();
               }
             }
+            JsonBytes.skipRestOfArray(p); // only the first candidate is read: Airbag asks for one
           }
         }
         case "usageMetadata" -> {
@@ -133,20 +135,11 @@ final class GeminiAdapter implements WireAdapter {
         }
         case "promptFeedback" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken reason = p.nextToken();
-            if (name.equals("blockReason") && reason != JsonToken.VALUE_NULL) {
-              JsonBytes.expect(reason, JsonToken.VALUE_STRING, name);
-              blocked = true;
-            } else {
-              p.skipChildren();
-            }
-          }
+          blocked = JsonBytes.readStrings(p, "blockReason")[0] != null;
         }
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          error = JsonBytes.readErrorMessage(p, "error in stream");
+          error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
         }
         case "responseId", "modelVersion" -> {
           JsonBytes.expect(value, JsonToken.VALUE_STRING, field);
@@ -178,15 +171,9 @@ final class GeminiAdapter implements WireAdapter {
       JsonBytes.expect(value, JsonToken.START_ARRAY, name);
       for (JsonToken part = p.nextToken(); part != JsonToken.END_ARRAY; part = p.nextToken()) {
         JsonBytes.expect(part, JsonToken.START_OBJECT, "parts[]");
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String partField = p.currentName();
-          JsonToken partValue = p.nextToken();
-          if (partField.equals("text") && partValue != JsonToken.VALUE_NULL) {
-            JsonBytes.expect(partValue, JsonToken.VALUE_STRING, partField);
-            text.append(p.getText());
-          } else {
-            p.skipChildren();
-          }
+        String partText = JsonBytes.readStrings(p, "text")[0];
+        if (partText != null) {
+          text.append(partText);
         }
       }
     }

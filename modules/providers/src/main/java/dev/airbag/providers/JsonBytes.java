@@ -13,6 +13,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * JSON written straight into a {@link Buffer}, the bytes Vert.x's own encoder would give, and the
@@ -125,18 +126,44 @@ public final class JsonBytes {
     return new Usage(prompt, output);
   }
 
-  /** An error object's {@code message}, the parser on its start, or {@code fallback}; its other fields are skipped. */
-  static String readErrorMessage(JsonParser p, String fallback) throws IOException {
-    String message = fallback;
+  /**
+   * The string values of an object's named fields, the parser on its start, in the order named (null
+   * where absent or null); its other fields are skipped, a named one of another type is refused.
+   */
+  static String[] readStrings(JsonParser p, String... names) throws IOException {
+    String[] values = new String[names.length];
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      if (p.nextToken() == JsonToken.VALUE_STRING && name.equals("message")) {
-        message = p.getText();
-      } else {
+      JsonToken value = p.nextToken();
+      int at = value == JsonToken.VALUE_NULL ? -1 : Arrays.asList(names).indexOf(name);
+      if (at < 0) {
         p.skipChildren();
+        continue;
       }
+      expect(value, JsonToken.VALUE_STRING, name);
+      values[at] = p.getText();
     }
-    return message;
+    return values;
+  }
+
+  /**
+   * Steps into an array's first element, the parser on the array's start: true when there is one (an
+   * object, or refused), false when the array is empty. Read it, then {@link #skipRestOfArray}.
+   */
+  static boolean enterFirstObject(JsonParser p, String field) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first == JsonToken.END_ARRAY) {
+      return false;
+    }
+    expect(first, JsonToken.START_OBJECT, field);
+    return true;
+  }
+
+  /** Skips the elements left in an array, the parser on the end of the one before them. */
+  static void skipRestOfArray(JsonParser p) throws IOException {
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      p.skipChildren();
+    }
   }
 
   /** The generator's flushes, appended to the buffer; closing it leaves the buffer as it is. */

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -87,7 +88,7 @@ final class OpenAiAdapter implements WireAdapter {
       switch (field) {
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          error = JsonBytes.readErrorMessage(p, "error in stream");
+          error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
         }
         case "usage" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
@@ -95,35 +96,27 @@ final class OpenAiAdapter implements WireAdapter {
         }
         case "choices" -> {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
-          for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
-            if (choice) {
-              p.skipChildren(); // only the first choice is read: Airbag asks for one
-              continue;
-            }
-            JsonBytes.expect(element, JsonToken.START_OBJECT, "choices[0]");
-            choice = true;
+          choice = JsonBytes.enterFirstObject(p, "choices[0]");
+          if (choice) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String name = p.currentName();
               JsonToken inner = p.nextToken();
-              if (name.equals("finish_reason") && inner != JsonToken.VALUE_NULL) {
-                JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
-                finish = p.getText();
-              } else if (name.equals("delta") && inner != JsonToken.VALUE_NULL) {
-                JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                  String deltaField = p.currentName();
-                  JsonToken content = p.nextToken();
-                  if (deltaField.equals("content") && content != JsonToken.VALUE_NULL) {
-                    JsonBytes.expect(content, JsonToken.VALUE_STRING, deltaField);
-                    text = p.getText();
-                  } else {
-                    p.skipChildren();
-                  }
+              if (inner == JsonToken.VALUE_NULL) {
+                continue;
+              }
+              switch (name) {
+                case "finish_reason" -> {
+                  JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
+                  finish = p.getText();
                 }
-              } else {
-                p.skipChildren();
+                case "delta" -> {
+                  JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
+                  text = JsonBytes.readStrings(p, "content")[0];
+                }
+                default -> p.skipChildren();
               }
             }
+            JsonBytes.skipRestOfArray(p); // only the first choice is read: Airbag asks for one
           }
         }
         default -> p.skipChildren();
@@ -135,7 +128,7 @@ final class OpenAiAdapter implements WireAdapter {
     }
     Optional<Usage> reported = Optional.ofNullable(usage);
     if (!choice) {
-      return sink -> reported.ifPresent(u -> sink.chunk(new ChatChunk("", Optional.empty(), reported)));
+      return usage == null ? NOTHING : sink -> sink.chunk(new ChatChunk("", Optional.empty(), reported));
     }
     if ((text == null || text.isEmpty()) && finish == null && usage == null) {
       return NOTHING;

@@ -108,7 +108,7 @@ class StreamChunksTest {
   @Test
   void aMalformedChunkIsRefusedNotGuessedAt() {
     for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":42}}]}", "{\"choices\":[null]}",
-        "{\"choices\":{\"delta\":{}}}", "{\"choices\":[{\"finish_reason\":1}]}", "{\"error\":\"boom\"}",
+        "{\"choices\":{\"delta\":{}}}", "{\"choices\":[{\"finish_reason\":1}]}", "{\"error\":\"boom\"}", "{\"error\":{\"message\":5}}",
         "{\"choices\":[{\"delta\":{\"content\":\"cut", "{\"choices\":[]} {}",
         "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", "[1, 2]", "not json")) {
       assertThatThrownBy(() -> decode(bad)).as(bad).isInstanceOf(DecodeException.class);
