@@ -425,11 +425,15 @@ public final class Overhead {
    * partly C1's code with C2 competing for the cores. And the connections a stall opened sit idle in a
    * node's pool until their keep-alive runs out: the first to close took the node's I/O methods
    * (channel read, write, flush) down a path untried until then, and C2 threw their code away and
-   * compiled them again, seconds of compilation that had landed in the measurement. So the settling
-   * waits for a close seen at the simulators, or for {@link #IDLE_OUT_MS} without a new connection
-   * (then none is left to close); a short run (under 5 s, the harness's own test) waits for neither.
-   * Starting cold at the full rate would queue thousands of requests, and the connections opened for
-   * that burst would stay in every pool for the rest of the scenario. The settling lasts at most
+   * compiled them again, seconds of compilation that had landed in the measurement. So the quiet steps
+   * count from the first close seen at the simulators, and the settling also waits for
+   * {@link #IDLE_OUT_MS} without a new connection: then every connection a stall of the warm-up opened
+   * has closed. The first close alone does not say so: a node's cold start at 2,000 req/s filled both
+   * of its pools (1,000 connections to the simulator), which took 20 s to drain once they began to
+   * close, and Vert.x walks every pooled connection for each call (4.2% of a node's CPU with 1,000
+   * pooled), a cost a node under steady load does not pay, and one that would differ between a node and
+   * its twin. A short run (under 5 s, the harness's own test) waits for neither. Starting cold at the
+   * full rate would queue thousands of requests. The settling lasts at most
    * {@link #SETTLE_MEASUREMENTS} measurements' length plus the idle-out. Returns the seconds it took.
    */
   private static long warmUp(OpenLoop load, List<OpenLoop.Target> targets, List<NodeProcess> nodes, Sims sims, int rate,
@@ -466,7 +470,7 @@ public final class Overhead {
       long nowOpened = sims.connectionsAccepted();
       sinceNewConnection = nowOpened == opened ? sinceNewConnection + step : 0;
       opened = nowOpened;
-      settled = quietSteps >= QUIET_STEPS && (idledOut || sinceNewConnection >= IDLE_OUT_MS);
+      settled = quietSteps >= QUIET_STEPS && (harnessCheck || sinceNewConnection >= IDLE_OUT_MS);
     }
     System.err.println("bench: warmed up, JIT " + lastStep + " ms in the last " + step + " ms, "
         + (sims.connectionsClosed() - closedBefore) + " connections closed" + (settled ? "" : " (not settled)"));
