@@ -397,7 +397,7 @@ final class ApiVerticle extends VerticleBase {
         stream(response, served, parsed, created, span);
       } else {
         response.putHeader("content-type", "application/json")
-            .end(JsonBytes.encode(OpenAiJson.completion(served.response(), served.model(), created)));
+            .end(OpenAiJson.appendCompletion(Buffer.buffer(512), served.response(), served.model(), created));
       }
       return;
     }

@@ -13,9 +13,11 @@ import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Anthropic Messages: system apart, alternating user/assistant turns, {@code max_tokens} required. */
@@ -79,19 +81,55 @@ final class AnthropicAdapter implements WireAdapter {
 
   @Override
   public ChatResponse response(Buffer answer) {
-    JsonObject body = answer.toJsonObject();
-    StringBuilder text = new StringBuilder();
-    JsonArray content = body.getJsonArray("content");
-    for (int i = 0; i < content.size(); i++) {
-      JsonObject block = content.getJsonObject(i);
-      if ("text".equals(block.getString("type"))) {
-        text.append(block.getString("text", ""));
+    return JsonBytes.read(answer, AnthropicAdapter::readMessage);
+  }
+
+  /**
+   * A whole message read token by token, not as a tree (as OpenAI's and Gemini's answers are): the text
+   * of its {@code text} blocks (tool use and thinking carry nothing for the caller's answer), its id,
+   * model, stop reason and token counts; everything else is skipped. A value of the wrong type, or no
+   * {@code content}, is a {@link DecodeException}.
+   */
+  static ChatResponse readMessage(JsonParser p) throws IOException {
+    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "message");
+    String id = null;
+    String model = null;
+    String stop = null;
+    Usage usage = null;
+    StringBuilder text = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (value == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (field) {
+        case "id" -> id = JsonBytes.string(p, value, field);
+        case "model" -> model = JsonBytes.string(p, value, field);
+        case "stop_reason" -> stop = JsonBytes.string(p, value, field);
+        case "usage" -> {
+          JsonBytes.expect(value, JsonToken.START_OBJECT, field);
+          usage = JsonBytes.readUsage(p, "input_tokens", "output_tokens");
+        }
+        case "content" -> {
+          JsonBytes.expect(value, JsonToken.START_ARRAY, field);
+          text = new StringBuilder();
+          for (JsonToken block = p.nextToken(); block != JsonToken.END_ARRAY; block = p.nextToken()) {
+            JsonBytes.expect(block, JsonToken.START_OBJECT, "content[]");
+            String[] typeAndText = JsonBytes.readStrings(p, "type", "text");
+            if ("text".equals(typeAndText[0]) && typeAndText[1] != null) {
+              text.append(typeAndText[1]);
+            }
+          }
+        }
+        default -> p.skipChildren();
       }
     }
-    JsonObject usage = body.getJsonObject("usage", new JsonObject());
-    return new ChatResponse(body.getString("id", "msg"), body.getString("model", ""), text.toString(),
-        finishReason(body.getString("stop_reason")),
-        new Usage(usage.getInteger("input_tokens", 0), usage.getInteger("output_tokens", 0)));
+    if (text == null) {
+      throw new DecodeException("the answer has no content");
+    }
+    return new ChatResponse(Objects.requireNonNullElse(id, "msg"), Objects.requireNonNullElse(model, ""), text.toString(),
+        finishReason(stop), Objects.requireNonNullElse(usage, new Usage(0, 0)));
   }
 
   static FinishReason finishReason(String stopReason) {

@@ -115,10 +115,7 @@ final class GeminiAdapter implements WireAdapter {
                 continue;
               }
               switch (name) {
-                case "finishReason" -> {
-                  JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
-                  finish = p.getText();
-                }
+                case "finishReason" -> finish = JsonBytes.string(p, inner, name);
                 case "content" -> {
                   JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
                   readParts(p, text);
@@ -141,14 +138,8 @@ final class GeminiAdapter implements WireAdapter {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
           error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
         }
-        case "responseId", "modelVersion" -> {
-          JsonBytes.expect(value, JsonToken.VALUE_STRING, field);
-          if (field.equals("responseId")) {
-            id = p.getText();
-          } else {
-            model = p.getText();
-          }
-        }
+        case "responseId" -> id = JsonBytes.string(p, value, field);
+        case "modelVersion" -> model = JsonBytes.string(p, value, field);
         default -> p.skipChildren();
       }
     }

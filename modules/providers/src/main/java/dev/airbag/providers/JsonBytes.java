@@ -108,6 +108,12 @@ public final class JsonBytes {
     }
   }
 
+  /** The string the parser is on, whose token is {@code value}; a value of another type is refused. */
+  static String string(JsonParser p, JsonToken value, String field) throws IOException {
+    expect(value, JsonToken.VALUE_STRING, field);
+    return p.getText();
+  }
+
   /** The two token counts of a usage object, the parser on its start; its other fields are skipped. */
   static Usage readUsage(JsonParser p, String promptField, String outputField) throws IOException {
     int prompt = 0;
@@ -140,8 +146,7 @@ public final class JsonBytes {
         p.skipChildren();
         continue;
       }
-      expect(value, JsonToken.VALUE_STRING, name);
-      values[at] = p.getText();
+      values[at] = string(p, value, name);
     }
     return values;
   }

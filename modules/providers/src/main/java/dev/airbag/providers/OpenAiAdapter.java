@@ -38,20 +38,13 @@ final class OpenAiAdapter implements WireAdapter {
 
   @Override
   public ChatResponse response(Buffer answer) {
-    JsonObject body = answer.toJsonObject();
-    JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
-    JsonObject message = choice.getJsonObject("message");
-    String content = message.getString("content");
-    return new ChatResponse(body.getString("id", "chatcmpl"), body.getString("model", ""),
-        content == null ? "" : content, OpenAiJson.finishReason(choice.getString("finish_reason")),
-        usage(body.getJsonObject("usage")));
-  }
-
-  private static Usage usage(JsonObject usage) {
-    if (usage == null) {
-      return new Usage(0, 0);
+    Read read = JsonBytes.read(answer, p -> read(p, "message"));
+    if (!read.inner()) {
+      throw new DecodeException("the answer has no choices[0].message");
     }
-    return new Usage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0));
+    return new ChatResponse(Objects.requireNonNullElse(read.id(), "chatcmpl"), Objects.requireNonNullElse(read.model(), ""),
+        Objects.requireNonNullElse(read.text(), ""), OpenAiJson.finishReason(read.finish()),
+        Objects.requireNonNullElse(read.usage(), new Usage(0, 0)));
   }
 
   @Override
@@ -65,20 +58,28 @@ final class OpenAiAdapter implements WireAdapter {
     };
   }
 
+  /** What a {@code chat.completion} or one of its chunks holds for Airbag; null where absent. */
+  private record Read(String id, String model, boolean choice, boolean inner, String text, String finish, Usage usage,
+      String error) {}
+
   /**
-   * One {@code chat.completion.chunk} read token by token, keeping only what a {@link ChatChunk} holds:
-   * a stream decodes one per token, and building each as a tree of maps was most of its cost. What it
-   * reads: {@code error.message}, the first choice's {@code delta.content} and {@code finish_reason}, and
+   * A {@code chat.completion} or a {@code chat.completion.chunk} read token by token, keeping only what a
+   * {@link ChatResponse} or a {@link ChatChunk} holds: a stream decodes one per token and every answer
+   * one whole, and building each as a tree of maps was most of its cost. What it reads: {@code id},
+   * {@code model}, {@code error.message}, the first choice's {@code finish_reason} and the content of its
+   * {@code inner} object ({@code message} in a whole answer, {@code delta} in a chunk), and
    * {@code usage}; everything else is skipped. A value of the wrong type is a {@link DecodeException}.
-   * Returns what the chunk tells the stream, to be told once the whole chunk was read.
    */
-  static Consumer<StreamSink> decodeChunk(JsonParser p) throws IOException {
-    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "chunk");
+  private static Read read(JsonParser p, String inner) throws IOException {
+    JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "chat.completion");
+    String id = null;
+    String model = null;
     String text = null;
     String finish = null;
     Usage usage = null;
     String error = null;
     boolean choice = false;
+    boolean innerSeen = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -86,6 +87,8 @@ final class OpenAiAdapter implements WireAdapter {
         continue;
       }
       switch (field) {
+        case "id" -> id = JsonBytes.string(p, value, field);
+        case "model" -> model = JsonBytes.string(p, value, field);
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
           error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
@@ -100,20 +103,18 @@ final class OpenAiAdapter implements WireAdapter {
           if (choice) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String name = p.currentName();
-              JsonToken inner = p.nextToken();
-              if (inner == JsonToken.VALUE_NULL) {
+              JsonToken v = p.nextToken();
+              if (v == JsonToken.VALUE_NULL) {
                 continue;
               }
-              switch (name) {
-                case "finish_reason" -> {
-                  JsonBytes.expect(inner, JsonToken.VALUE_STRING, name);
-                  finish = p.getText();
-                }
-                case "delta" -> {
-                  JsonBytes.expect(inner, JsonToken.START_OBJECT, name);
-                  text = JsonBytes.readStrings(p, "content")[0];
-                }
-                default -> p.skipChildren();
+              if (name.equals("finish_reason")) {
+                finish = JsonBytes.string(p, v, name);
+              } else if (name.equals(inner)) {
+                JsonBytes.expect(v, JsonToken.START_OBJECT, name);
+                text = JsonBytes.readStrings(p, "content")[0];
+                innerSeen = true;
+              } else {
+                p.skipChildren();
               }
             }
             JsonBytes.skipRestOfArray(p); // only the first choice is read: Airbag asks for one
@@ -122,19 +123,26 @@ final class OpenAiAdapter implements WireAdapter {
         default -> p.skipChildren();
       }
     }
-    if (error != null) {
-      ProviderException failure = new ProviderException(Outcome.SERVER_ERROR, 0, error, -1);
+    return new Read(id, model, choice, innerSeen, text, finish, usage, error);
+  }
+
+  /** One {@code chat.completion.chunk}: what it tells the stream, to be told once the whole chunk was read. */
+  static Consumer<StreamSink> decodeChunk(JsonParser p) throws IOException {
+    Read read = read(p, "delta");
+    if (read.error() != null) {
+      ProviderException failure = new ProviderException(Outcome.SERVER_ERROR, 0, read.error(), -1);
       return sink -> sink.fail(failure);
     }
-    Optional<Usage> reported = Optional.ofNullable(usage);
-    if (!choice) {
-      return usage == null ? NOTHING : sink -> sink.chunk(new ChatChunk("", Optional.empty(), reported));
+    Optional<Usage> reported = Optional.ofNullable(read.usage());
+    if (!read.choice()) {
+      return read.usage() == null ? NOTHING : sink -> sink.chunk(new ChatChunk("", Optional.empty(), reported));
     }
-    if ((text == null || text.isEmpty()) && finish == null && usage == null) {
+    String text = read.text();
+    if ((text == null || text.isEmpty()) && read.finish() == null && read.usage() == null) {
       return NOTHING;
     }
     ChatChunk chunk = new ChatChunk(text == null ? "" : text,
-        finish == null ? Optional.empty() : Optional.of(OpenAiJson.finishReason(finish)), reported);
+        Optional.ofNullable(read.finish()).map(OpenAiJson::finishReason), reported);
     return sink -> sink.chunk(chunk);
   }
 

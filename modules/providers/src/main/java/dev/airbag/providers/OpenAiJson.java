@@ -154,19 +154,40 @@ public final class OpenAiJson {
     return model.startsWith("o1") || model.startsWith("o3") || model.startsWith("o4") || model.startsWith("gpt-5");
   }
 
-  /** A {@code chat.completion} as SDKs expect it. */
+  /** A {@code chat.completion} as SDKs expect it, as a tree: an answer over the event bus, the canned one. */
   public static JsonObject completion(ChatResponse response, String model, long created) {
-    return new JsonObject()
-        .put("id", response.id())
-        .put("object", "chat.completion")
-        .put("created", created)
-        .put("model", model)
-        .put("choices", new JsonArray().add(new JsonObject()
-            .put("index", 0)
-            .put("message", new JsonObject().put("role", "assistant").put("content", response.content()))
-            .put("logprobs", null)
-            .put("finish_reason", response.finishReason().wire())))
-        .put("usage", usage(response.usage()));
+    return new JsonObject(appendCompletion(Buffer.buffer(), response, model, created));
+  }
+
+  /**
+   * Appends a {@code chat.completion} as SDKs expect it, written field by field: every answer over HTTP
+   * is one, and building it as a tree first made it twice the garbage.
+   */
+  public static Buffer appendCompletion(Buffer to, ChatResponse response, String model, long created) {
+    return JsonBytes.append(to, g -> {
+      g.writeStartObject();
+      g.writeStringField("id", response.id());
+      g.writeStringField("object", "chat.completion");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("message");
+      g.writeStringField("role", "assistant");
+      g.writeStringField("content", response.content());
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeStringField("finish_reason", response.finishReason().wire());
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeObjectFieldStart("usage");
+      g.writeNumberField("prompt_tokens", response.usage().promptTokens());
+      g.writeNumberField("completion_tokens", response.usage().completionTokens());
+      g.writeNumberField("total_tokens", response.usage().totalTokens());
+      g.writeEndObject();
+      g.writeEndObject();
+    });
   }
 
   /**
