@@ -85,7 +85,7 @@ final class AnthropicAdapter implements WireAdapter {
   }
 
   /**
-   * A whole message read token by token, not as a tree (as OpenAI's and Gemini's answers are): the text
+   * A whole message read token by token, as OpenAI's and Gemini's answers are, not built as a tree: the text
    * of its {@code text} blocks (tool use and thinking carry nothing for the caller's answer), its id,
    * model, stop reason and token counts; everything else is skipped. A value of the wrong type, or no
    * {@code content}, is a {@link DecodeException}.
