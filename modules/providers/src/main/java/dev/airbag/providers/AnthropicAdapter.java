@@ -97,12 +97,9 @@ final class AnthropicAdapter implements WireAdapter {
     String stop = null;
     Usage usage = null;
     StringBuilder text = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonBytes.nextField(p)) {
       String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_NULL) {
-        continue;
-      }
+      JsonToken value = p.currentToken();
       switch (field) {
         case "id" -> id = JsonBytes.string(p, value, field);
         case "model" -> model = JsonBytes.string(p, value, field);
@@ -192,10 +189,10 @@ final class AnthropicAdapter implements WireAdapter {
   static Optional<String> deltaText(JsonParser p) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "content_block_delta");
     String[] delta = {null, null}; // its type and text
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonBytes.nextField(p)) {
       String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (!field.equals("delta") || value == JsonToken.VALUE_NULL) {
+      JsonToken value = p.currentToken();
+      if (!field.equals("delta")) {
         p.skipChildren();
         continue;
       }

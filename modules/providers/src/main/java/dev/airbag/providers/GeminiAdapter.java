@@ -97,23 +97,17 @@ final class GeminiAdapter implements WireAdapter {
     String error = null;
     boolean candidate = false;
     boolean blocked = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonBytes.nextField(p)) {
       String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_NULL) {
-        continue;
-      }
+      JsonToken value = p.currentToken();
       switch (field) {
         case "candidates" -> {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
           candidate = JsonBytes.enterFirstObject(p, "candidates[0]");
           if (candidate) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while (JsonBytes.nextField(p)) {
               String name = p.currentName();
-              JsonToken inner = p.nextToken();
-              if (inner == JsonToken.VALUE_NULL) {
-                continue;
-              }
+              JsonToken inner = p.currentToken();
               switch (name) {
                 case "finishReason" -> finish = JsonBytes.string(p, inner, name);
                 case "content" -> {
@@ -152,10 +146,10 @@ final class GeminiAdapter implements WireAdapter {
 
   /** Appends the text of each of a candidate's {@code content.parts}; the parser is inside {@code content}. */
   private static void readParts(JsonParser p, StringBuilder text) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonBytes.nextField(p)) {
       String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if (!name.equals("parts") || value == JsonToken.VALUE_NULL) {
+      JsonToken value = p.currentToken();
+      if (!name.equals("parts")) {
         p.skipChildren();
         continue;
       }

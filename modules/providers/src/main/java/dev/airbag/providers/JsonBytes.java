@@ -108,6 +108,19 @@ public final class JsonBytes {
     }
   }
 
+  /**
+   * Steps to the next field of the object the parser is in whose value is not null: true with the parser
+   * on that value (its name is {@code currentName()}), false on the object's end.
+   */
+  static boolean nextField(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      if (p.nextToken() != JsonToken.VALUE_NULL) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The string the parser is on, whose token is {@code value}; a value of another type is refused. */
   static String string(JsonParser p, JsonToken value, String field) throws IOException {
     expect(value, JsonToken.VALUE_STRING, field);
@@ -118,9 +131,9 @@ public final class JsonBytes {
   static Usage readUsage(JsonParser p, String promptField, String outputField) throws IOException {
     int prompt = 0;
     int output = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (nextField(p)) {
       String name = p.currentName();
-      JsonToken count = p.nextToken();
+      JsonToken count = p.currentToken();
       if (count == JsonToken.VALUE_NUMBER_INT && name.equals(promptField)) {
         prompt = p.getIntValue();
       } else if (count == JsonToken.VALUE_NUMBER_INT && name.equals(outputField)) {
@@ -138,15 +151,14 @@ public final class JsonBytes {
    */
   static String[] readStrings(JsonParser p, String... names) throws IOException {
     String[] values = new String[names.length];
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (nextField(p)) {
       String name = p.currentName();
-      JsonToken value = p.nextToken();
-      int at = value == JsonToken.VALUE_NULL ? -1 : Arrays.asList(names).indexOf(name);
+      int at = Arrays.asList(names).indexOf(name);
       if (at < 0) {
         p.skipChildren();
         continue;
       }
-      values[at] = string(p, value, name);
+      values[at] = string(p, p.currentToken(), name);
     }
     return values;
   }

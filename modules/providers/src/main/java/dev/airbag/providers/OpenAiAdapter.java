@@ -80,12 +80,9 @@ final class OpenAiAdapter implements WireAdapter {
     String error = null;
     boolean choice = false;
     boolean innerSeen = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonBytes.nextField(p)) {
       String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_NULL) {
-        continue;
-      }
+      JsonToken value = p.currentToken();
       switch (field) {
         case "id" -> id = JsonBytes.string(p, value, field);
         case "model" -> model = JsonBytes.string(p, value, field);
@@ -101,12 +98,9 @@ final class OpenAiAdapter implements WireAdapter {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
           choice = JsonBytes.enterFirstObject(p, "choices[0]");
           if (choice) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while (JsonBytes.nextField(p)) {
               String name = p.currentName();
-              JsonToken v = p.nextToken();
-              if (v == JsonToken.VALUE_NULL) {
-                continue;
-              }
+              JsonToken v = p.currentToken();
               if (name.equals("finish_reason")) {
                 finish = JsonBytes.string(p, v, name);
               } else if (name.equals(inner)) {

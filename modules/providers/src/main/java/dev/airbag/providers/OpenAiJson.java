@@ -1,5 +1,6 @@
 package dev.airbag.providers;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;
@@ -10,6 +11,7 @@ import dev.airbag.core.chat.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -165,22 +167,12 @@ public final class OpenAiJson {
    */
   public static Buffer appendCompletion(Buffer to, ChatResponse response, String model, long created) {
     return JsonBytes.append(to, g -> {
-      g.writeStartObject();
-      g.writeStringField("id", response.id());
-      g.writeStringField("object", "chat.completion");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
+      writeChoiceStart(g, response.id(), "chat.completion", created, model);
       g.writeObjectFieldStart("message");
       g.writeStringField("role", "assistant");
       g.writeStringField("content", response.content());
       g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeStringField("finish_reason", response.finishReason().wire());
-      g.writeEndObject();
-      g.writeEndArray();
+      writeChoiceEnd(g, response.finishReason().wire());
       g.writeObjectFieldStart("usage");
       g.writeNumberField("prompt_tokens", response.usage().promptTokens());
       g.writeNumberField("completion_tokens", response.usage().completionTokens());
@@ -197,14 +189,7 @@ public final class OpenAiJson {
    */
   public static Buffer appendChunkEvent(Buffer to, String id, String model, long created, ChatChunk chunk, boolean first) {
     return JsonBytes.appendEvent(to, g -> {
-      g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("object", "chat.completion.chunk");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
+      writeChoiceStart(g, id, "chat.completion.chunk", created, model);
       g.writeObjectFieldStart("delta");
       if (first) {
         g.writeStringField("role", "assistant");
@@ -213,17 +198,29 @@ public final class OpenAiJson {
         g.writeStringField("content", chunk.text());
       }
       g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeFieldName("finish_reason");
-      if (chunk.finishReason().isPresent()) {
-        g.writeString(chunk.finishReason().get().wire());
-      } else {
-        g.writeNull();
-      }
-      g.writeEndObject();
-      g.writeEndArray();
+      writeChoiceEnd(g, chunk.finishReason().map(FinishReason::wire).orElse(null));
       g.writeEndObject();
     });
+  }
+
+  /** Opens an answer or a chunk, up to its one choice's index: the fields the two begin with. */
+  private static void writeChoiceStart(JsonGenerator g, String id, String object, long created, String model) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", id);
+    g.writeStringField("object", object);
+    g.writeNumberField("created", created);
+    g.writeStringField("model", model);
+    g.writeArrayFieldStart("choices");
+    g.writeStartObject();
+    g.writeNumberField("index", 0);
+  }
+
+  /** Closes the one choice of an answer or a chunk: its logprobs (none) and finish reason (null while it goes on). */
+  private static void writeChoiceEnd(JsonGenerator g, String finishReason) throws IOException {
+    g.writeNullField("logprobs");
+    g.writeStringField("finish_reason", finishReason);
+    g.writeEndObject();
+    g.writeEndArray();
   }
 
   /** The usage-only chunk OpenAI sends last when {@code stream_options.include_usage} is set. */
