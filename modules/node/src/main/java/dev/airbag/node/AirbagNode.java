@@ -8,10 +8,10 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
-import dev.airbag.node.bus.Successes;
-import dev.airbag.node.bus.JudgeSample;
-import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.JudgeSamples;
+import dev.airbag.node.bus.JudgeScores;
 import dev.airbag.node.bus.LocalCodec;
+import dev.airbag.node.bus.Successes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,8 +94,8 @@ public final class AirbagNode {
       bus.registerDefaultCodec(Successes.class, new LocalCodec<>(Successes.class));
       bus.registerDefaultCodec(AnswerFlagged.class, new LocalCodec<>(AnswerFlagged.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
-      bus.registerDefaultCodec(JudgeSample.class, new LocalCodec<>(JudgeSample.class));
-      bus.registerDefaultCodec(JudgeScore.class, new LocalCodec<>(JudgeScore.class));
+      bus.registerDefaultCodec(JudgeSamples.class, new LocalCodec<>(JudgeSamples.class));
+      bus.registerDefaultCodec(JudgeScores.class, new LocalCodec<>(JudgeScores.class));
       bus.registerDefaultCodec(DrillPlan.class, new LocalCodec<>(DrillPlan.class));
     } catch (IllegalStateException alreadyRegistered) {
       // a second node on the same Vert.x instance (tests): the codecs are already there

@@ -10,7 +10,9 @@ import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.JudgeSamples;
 import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.JudgeScores;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,6 +20,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +38,8 @@ final class JudgeVerticle extends VerticleBase {
 
   static final int MAX_IN_FLIGHT = 4;
   static final Duration JUDGE_DEADLINE = Duration.ofSeconds(30);
+  /** How long a deployment's scores are gathered before they go to its verticle in one message. */
+  static final long SCORE_GATHER_MILLIS = 250;
   static final String RUBRIC = "You are grading an AI assistant's answer. Score how well the ANSWER addresses the "
       + "QUESTION, from 0 (empty, off topic, in another language than the question, or cut off) to 1 (complete "
       + "and on topic). Reply with only a JSON object: {\"score\": <number from 0 to 1>, \"reason\": \"<one line>\"}.";
@@ -45,6 +50,8 @@ final class JudgeVerticle extends VerticleBase {
   private final ProviderLanes laneSource;
   private Map<String, ProviderLane> lanes;
   private final ArrayDeque<JudgeSample> queue = new ArrayDeque<>();
+  /** Each judged deployment's scores, gathered before they go to its verticle. */
+  private final Map<String, Gathering<JudgeScore>> scores = new HashMap<>();
   private int inFlight;
   private double budget;
   private long budgetCheckedAt;
@@ -68,7 +75,7 @@ final class JudgeVerticle extends VerticleBase {
     budget = settings.maxPerMinute();
     budgetCheckedAt = clock.nowMillis();
     return Future.all(
-        vertx.eventBus().<JudgeSample>localConsumer(Addresses.JUDGE, m -> offer(m.body())).completion(),
+        vertx.eventBus().<JudgeSamples>localConsumer(Addresses.JUDGE, m -> m.body().samples().forEach(this::offer)).completion(),
         vertx.eventBus().localConsumer(Addresses.JUDGE_STATS, m -> m.reply(stats())).completion());
   }
 
@@ -144,13 +151,19 @@ final class JudgeVerticle extends VerticleBase {
             return "unparseable";
           }
           judged++;
-          vertx.eventBus().send(Addresses.judgeScore(sample.deployment()), new JudgeScore(score.getAsDouble()));
+          scoresOf(sample.deployment()).add(new JudgeScore(score.getAsDouble()));
           return score.getAsDouble() >= threshold ? "pass" : "fail";
         })
         .recover(e -> {
           judgeFailed++;
           return Future.succeededFuture("judge_failed");
         });
+  }
+
+  /** Where a deployment's scores gather before they go to its verticle. */
+  private Gathering<JudgeScore> scoresOf(String deployment) {
+    return scores.computeIfAbsent(deployment, d -> new Gathering<>(vertx, SCORE_GATHER_MILLIS,
+        gathered -> vertx.eventBus().send(Addresses.judgeScore(d), new JudgeScores(gathered))));
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeSample;
+import dev.airbag.node.bus.JudgeSamples;
 import dev.airbag.node.bus.Successes;
 import dev.airbag.providers.ProviderClient;
 import dev.airbag.providers.ProviderException;
@@ -48,6 +49,8 @@ final class ProviderLane {
   static final long BACKOFF_BASE_MILLIS = 25;
   /** How long healthy-path successes are gathered before they go to the breaker in one message. */
   static final long GATHER_MILLIS = 20;
+  /** How long answers sampled for the judge are gathered before they go to it in one message; a judge takes seconds. */
+  static final long SAMPLE_GATHER_MILLIS = 250;
 
   private final Vertx vertx;
   private final ProviderClient client;
@@ -72,6 +75,7 @@ final class ProviderLane {
   private final Timer callDuration;
   private int gathered;
   private int gatheredSlow;
+  private final Gathering<JudgeSample> samples;
 
   ProviderLane(Vertx vertx, ProviderClient client, ProviderClient brokenKeyClient, Deployment deployment, RouterSettings router,
       JudgeSettings judging, Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
@@ -95,6 +99,7 @@ final class ProviderLane {
     this.slowMillis = deployment.breaker().slowCallThreshold().toMillis();
     this.metrics = metrics;
     this.callDuration = metrics.callDuration(deployment);
+    this.samples = new Gathering<>(vertx, SAMPLE_GATHER_MILLIS, gathered -> vertx.eventBus().send(Addresses.JUDGE, new JudgeSamples(gathered)));
   }
 
   Deployment deployment() {
@@ -285,7 +290,7 @@ final class ProviderLane {
       return;
     }
     if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
-      vertx.eventBus().send(Addresses.JUDGE, new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
+      samples.add(new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
     }
   }
 

@@ -18,6 +18,7 @@ import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeScore;
+import dev.airbag.node.bus.JudgeScores;
 import dev.airbag.node.bus.Successes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -122,9 +123,11 @@ final class ProviderVerticle extends VerticleBase {
       merge(m.body());
       publishView();
     });
-    MessageConsumer<JudgeScore> scores = bus.localConsumer(Addresses.judgeScore(deployment.id()), m -> {
-      count(breaker.recordJudgeScore(m.body().score()));
-      minutes.judged(deployment.id(), m.body().score());
+    MessageConsumer<JudgeScores> scores = bus.localConsumer(Addresses.judgeScore(deployment.id()), m -> {
+      for (JudgeScore score : m.body().scores()) {
+        count(breaker.recordJudgeScore(score.score()));
+        minutes.judged(deployment.id(), score.score());
+      }
       publishView();
     });
     MessageConsumer<AnswerFlagged> flagged = bus.localConsumer(Addresses.answerFlagged(deployment.id()), m -> {

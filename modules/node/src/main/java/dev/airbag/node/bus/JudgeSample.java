@@ -1,7 +1,7 @@
 package dev.airbag.node.bus;
 
 /**
- * One answer to be judged, sent by a deployment's verticle to this node's judge without waiting.
+ * One answer to be judged, sent by a deployment's lane to this node's judge without waiting (in {@link JudgeSamples}).
  *
  * @param question what the user asked (their last message)
  */
