@@ -73,7 +73,7 @@ final class GeminiAdapter implements WireAdapter {
   @Override
   public ChatResponse response(Buffer body) {
     Piece piece = JsonBytes.read(body, GeminiAdapter::piece);
-    return new ChatResponse(piece.id == null ? "gemini" : piece.id, piece.model == null ? "" : piece.model,
+    return new ChatResponse(Objects.requireNonNullElse(piece.id, "gemini"), Objects.requireNonNullElse(piece.model, ""),
         piece.text, piece.finish.orElse(FinishReason.STOP), piece.usage.orElse(new Usage(0, 0)));
   }
 
