@@ -53,6 +53,7 @@ public final class ProviderClient {
   /** The provider's URL, parsed once: a plain and a streamed call may differ in path. */
   private final Endpoint plain;
   private final Endpoint streamed;
+  private final Deadlines deadlines;
   /** When a connection was last refused, while that is remembered. */
   private boolean refusalRemembered;
   private long refusedAtNanos;
@@ -65,6 +66,7 @@ public final class ProviderClient {
     this.adapter = WireAdapter.of(deployment.provider());
     this.plain = Endpoint.of(adapter.url(deployment, false));
     this.streamed = Endpoint.of(adapter.url(deployment, true));
+    this.deadlines = new Deadlines(vertx);
   }
 
   private record Endpoint(String host, int port, boolean ssl, String uri) {
@@ -152,7 +154,7 @@ public final class ProviderClient {
     Call call = new Call(timeoutMillis);
     Promise<ChatStream> first = Promise.promise();
     ChatStream stream = new ChatStream(call::reset);
-    call.onTimeout(() -> {
+    call.onIdle(() -> {
       ProviderException e = timeout(timeoutMillis);
       if (!first.tryFail(e)) {
         stream.finish(Future.failedFuture(e));
@@ -344,11 +346,16 @@ public final class ProviderClient {
     return new ProviderException(Outcome.TIMEOUT, "no answer within the per-call timeout of " + millis + " ms");
   }
 
-  /** One call's timer and in-flight request; touched only on the calling context. */
-  private final class Call {
+  /**
+   * One call's timeout and in-flight request; touched only on the calling context. A non-streamed call
+   * waits under the client's {@link Deadlines}; a stream (whose timeout moves with every token) and a call
+   * due before those queued there arm a Vert.x timer of their own.
+   */
+  private final class Call implements Deadlines.Timed {
     private final long timeoutMillis;
     private Runnable onTimeout;
     private long timer = -1;
+    private boolean queued;
     /** When the call last made progress ({@link System#nanoTime()}): its start, or a stream's latest token. */
     private long progressNanos;
     private HttpClientRequest request;
@@ -358,7 +365,18 @@ public final class ProviderClient {
       this.timeoutMillis = timeoutMillis;
     }
 
+    /** Starts the clock of a non-streamed call: {@code action} runs if it has not ended within its timeout. */
     void onTimeout(Runnable action) {
+      this.onTimeout = action;
+      progressNanos = System.nanoTime();
+      queued = deadlines.add(this);
+      if (!queued) {
+        arm(timeoutMillis);
+      }
+    }
+
+    /** Starts the clock of a stream, whose {@link #rearm() progress} moves it. */
+    void onIdle(Runnable action) {
       this.onTimeout = action;
       progressNanos = System.nanoTime();
       arm(timeoutMillis);
@@ -373,6 +391,23 @@ public final class ProviderClient {
       progressNanos = System.nanoTime();
     }
 
+    @Override
+    public long dueNanos() {
+      return progressNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    @Override
+    public boolean ended() {
+      return finished;
+    }
+
+    @Override
+    public void expire() {
+      finished = true;
+      onTimeout.run(); // first, so the reset's own failure cannot claim the call
+      reset();
+    }
+
     private void arm(long delayMillis) {
       timer = vertx.setTimer(Math.max(1, delayMillis), id -> {
         timer = -1;
@@ -384,9 +419,7 @@ public final class ProviderClient {
           arm(timeoutMillis - idleMillis);
           return;
         }
-        finished = true;
-        onTimeout.run(); // first, so the reset's own failure cannot claim the call
-        reset();
+        expire();
       });
     }
 
@@ -401,8 +434,13 @@ public final class ProviderClient {
     }
 
     void done() {
+      if (finished) {
+        return;
+      }
       finished = true;
-      if (timer >= 0) {
+      if (queued) {
+        deadlines.ended();
+      } else if (timer >= 0) {
         vertx.cancelTimer(timer);
         timer = -1;
       }
