@@ -31,6 +31,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -345,35 +346,28 @@ final class ApiVerticle extends VerticleBase {
    * Reads a request; {@code drill} is its {@value #DRILL_HEADER} header, which makes it a drill's own
    * traffic only when it names a drill this node knows.
    */
-  private Parsed parse(Object raw, String drill) {
-    if (!(raw instanceof JsonObject body)) {
-      return Parsed.refused(400, OpenAiJson.error("The request body must be a JSON object.", "invalid_request_error", null, null));
-    }
-    ChatRequest request;
+  private Parsed parse(Buffer body, String drill) {
+    OpenAiJson.CallerRequest read;
     try {
-      request = OpenAiJson.request(body);
+      read = OpenAiJson.request(body);
+    } catch (DecodeException e) {
+      return Parsed.refused(400, OpenAiJson.error("We could not parse the JSON body of your request. The body must be JSON.",
+          "invalid_request_error", null, null));
     } catch (InvalidRequest e) {
       return Parsed.refused(400, OpenAiJson.error(e.getMessage(), "invalid_request_error", e.param(), null));
     }
+    ChatRequest request = read.chat();
     if (!plan.modelGroups().contains(request.model())) {
       return Parsed.refused(404, OpenAiJson.error("The model `" + request.model() + "` does not exist. Models here: "
           + String.join(", ", plan.modelGroups()), "invalid_request_error", "model", "model_not_found"));
     }
-    JsonObject streamOptions = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
     Caller caller = drill != null && drills.knows(drill) ? Caller.DRILL : Caller.USER;
-    return new Parsed(request, caller, Boolean.TRUE.equals(streamOptions.getValue("include_usage")), 0, null);
+    return new Parsed(request, caller, read.includeUsage(), 0, null);
   }
 
   private void chat(RoutingContext ctx) {
-    Object body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      error(ctx.response(), 400, "We could not parse the JSON body of your request. The body must be JSON.",
-          "invalid_request_error", null, null);
-      return;
-    }
-    Parsed parsed = parse(body, ctx.request().getHeader(DRILL_HEADER));
+    Buffer body = ctx.body().buffer();
+    Parsed parsed = parse(body == null ? Buffer.buffer() : body, ctx.request().getHeader(DRILL_HEADER));
     if (parsed.request == null) {
       ctx.response().setStatusCode(parsed.status).putHeader("content-type", "application/json").end(parsed.error.encode());
       return;
@@ -503,7 +497,10 @@ final class ApiVerticle extends VerticleBase {
   }
 
   private void busChat(Message<Object> message) {
-    Parsed parsed = parse(message.body(), message.headers().get(DRILL_HEADER));
+    // Read from its JSON as an HTTP request is: what is not a JSON object is refused as one would be.
+    Object raw = message.body();
+    Parsed parsed = parse(raw instanceof JsonObject json ? JsonBytes.encode(json) : Json.encodeToBuffer(raw),
+        message.headers().get(DRILL_HEADER));
     if (parsed.request == null) {
       message.fail(parsed.status, parsed.error.encode());
       return;

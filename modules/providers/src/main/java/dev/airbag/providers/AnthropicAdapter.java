@@ -43,7 +43,7 @@ final class AnthropicAdapter implements WireAdapter {
   }
 
   @Override
-  public JsonObject body(ChatRequest request, Deployment deployment, boolean stream) {
+  public Buffer body(ChatRequest request, Deployment deployment, boolean stream) {
     StringBuilder system = new StringBuilder();
     JsonArray messages = new JsonArray();
     String lastRole = null;
@@ -76,7 +76,7 @@ final class AnthropicAdapter implements WireAdapter {
     if (stream) {
       body.put("stream", true);
     }
-    return body;
+    return JsonBytes.encode(body);
   }
 
   @Override

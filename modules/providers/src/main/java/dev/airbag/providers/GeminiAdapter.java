@@ -35,7 +35,7 @@ final class GeminiAdapter implements WireAdapter {
   }
 
   @Override
-  public JsonObject body(ChatRequest request, Deployment deployment, boolean stream) {
+  public Buffer body(ChatRequest request, Deployment deployment, boolean stream) {
     StringBuilder system = new StringBuilder();
     JsonArray contents = new JsonArray();
     String lastRole = null;
@@ -67,7 +67,7 @@ final class GeminiAdapter implements WireAdapter {
     if (!generation.isEmpty()) {
       body.put("generationConfig", generation);
     }
-    return body;
+    return JsonBytes.encode(body);
   }
 
   @Override

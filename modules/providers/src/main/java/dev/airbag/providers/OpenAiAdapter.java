@@ -32,7 +32,7 @@ final class OpenAiAdapter implements WireAdapter {
   }
 
   @Override
-  public JsonObject body(ChatRequest request, Deployment deployment, boolean stream) {
+  public Buffer body(ChatRequest request, Deployment deployment, boolean stream) {
     return OpenAiJson.providerBody(request, deployment.model(), stream);
   }
 

@@ -232,7 +232,7 @@ public final class ProviderClient {
     // for it whenever a request opens a connection or queues, and never cancels it, so every call to a
     // host refusing connections kept its request, context and exception alive for the whole timeout.
     RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
-    Buffer body = JsonBytes.encode(adapter.body(request, deployment, stream));
+    Buffer body = adapter.body(request, deployment, stream);
     return http.request(options).compose(req -> {
       if (!call.attach(req)) {
         return Future.failedFuture(timeout(call.timeoutMillis));

@@ -28,7 +28,8 @@ public interface WireAdapter {
 
   void headers(Deployment deployment, MultiMap headers);
 
-  JsonObject body(ChatRequest request, Deployment deployment, boolean stream);
+  /** The request body, encoded. */
+  Buffer body(ChatRequest request, Deployment deployment, boolean stream);
 
   /** Reads a 2xx body; throws (a {@link io.vertx.core.json.DecodeException}, say) when it is not the provider's answer shape. */
   ChatResponse response(Buffer body);

@@ -4,7 +4,6 @@ import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
-import dev.airbag.providers.JsonBytes;
 import dev.airbag.providers.OpenAiJson;
 import dev.airbag.providers.ProviderException;
 import dev.airbag.providers.SseParser;
@@ -76,16 +75,16 @@ public class TranslationBench {
   private Buffer capture(HttpClient http, boolean streamed) throws Exception {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("content-type", "application/json");
     adapter.headers(deployment, headers);
-    ChatRequest request = OpenAiJson.request(callerBody.toJsonObject());
-    Buffer body = adapter.body(request, deployment, streamed).toBuffer();
+    ChatRequest request = OpenAiJson.request(callerBody).chat();
+    Buffer body = adapter.body(request, deployment, streamed);
     return get(http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(adapter.url(deployment, streamed))
         .setHeaders(headers)).compose(req -> req.send(body)).compose(resp -> resp.body()));
   }
 
   @Benchmark
   public Buffer requestToProvider() {
-    ChatRequest request = OpenAiJson.request(callerBody.toJsonObject());
-    return JsonBytes.encode(adapter.body(request, deployment, false));
+    ChatRequest request = OpenAiJson.request(callerBody).chat();
+    return adapter.body(request, deployment, false);
   }
 
   @Benchmark
