@@ -522,9 +522,14 @@ public final class Overhead {
         .put("alloc_kb_per_request", round(allocBytes / 1024.0 / requests));
   }
 
-  /** The rates the throughput search climbs, each about a quarter above the last. */
-  private static final int[] LADDER = {1_000, 1_250, 1_600, 2_000, 2_500, 3_200, 4_000, 5_000, 6_400, 8_000, 10_000, 12_500,
-      16_000, 20_000, 25_000, 32_000, 40_000};
+  /**
+   * The rates the throughput search climbs, each about an eighth above the last: with steps of a quarter
+   * (as before 2026-12-02) one step either way moved the ratio of the two paths by a quarter, 40% or 50%
+   * from one run to the next around a target of 50%.
+   */
+  private static final int[] LADDER = {1_000, 1_120, 1_250, 1_400, 1_600, 1_800, 2_000, 2_250, 2_500, 2_800, 3_200, 3_600,
+      4_000, 4_500, 5_000, 5_600, 6_400, 7_200, 8_000, 9_000, 10_000, 11_200, 12_500, 14_000, 16_000, 18_000, 20_000, 22_500,
+      25_000, 28_000, 32_000, 36_000, 40_000};
 
   /**
    * The highest rate each path sustains alone, climbing {@link #LADDER} until a rate fails twice running. It never
