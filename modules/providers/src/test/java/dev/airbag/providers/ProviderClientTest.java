@@ -1,7 +1,6 @@
 package dev.airbag.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatMessage;
