@@ -151,7 +151,7 @@ final class JudgeVerticle extends VerticleBase {
             return "unparseable";
           }
           judged++;
-          scoresOf(sample.deployment()).add(new JudgeScore(score.getAsDouble()));
+          scoresOf(sample.deployment()).add(new JudgeScore(score.getAsDouble(), sample.sampledAtMillis()));
           return score.getAsDouble() >= threshold ? "pass" : "fail";
         })
         .recover(e -> {

@@ -290,7 +290,7 @@ final class ProviderLane {
       return;
     }
     if (!judging.by().isEmpty() && (recovering || random.getAsDouble() < judging.sampleRate())) {
-      samples.add(new JudgeSample(deployment.id(), request.lastUserText(), response.content()));
+      samples.add(new JudgeSample(deployment.id(), request.lastUserText(), response.content(), clock.nowMillis()));
     }
   }
 

@@ -125,7 +125,7 @@ final class ProviderVerticle extends VerticleBase {
     });
     MessageConsumer<JudgeScores> scores = bus.localConsumer(Addresses.judgeScore(deployment.id()), m -> {
       for (JudgeScore score : m.body().scores()) {
-        count(breaker.recordJudgeScore(score.score()));
+        count(breaker.recordJudgeScore(score.score(), score.sampledAtMillis()));
         minutes.judged(deployment.id(), score.score());
       }
       publishView();

@@ -60,6 +60,11 @@ public final class Breaker {
   private long probeSince = -1;
   /** After a quality trip a 200 is not enough: the probe's answer must also score well. */
   private boolean probeAwaitsScore;
+  /**
+   * When this HALF_OPEN began (the end of the open period before it): a judge's score of an answer
+   * sampled earlier, one the judge took its time over, is counted but decides nothing of the recovery.
+   */
+  private long recoveringSince;
 
   /**
    * @param node this node's id in the cluster
@@ -99,6 +104,7 @@ public final class Breaker {
         return Permit.REJECT;
       }
       transition(BreakerState.HALF_OPEN);
+      recoveringSince = openUntil;
       rampStep = -1;
       probeSince = -1;
     }
@@ -170,17 +176,25 @@ public final class Breaker {
     return counted;
   }
 
-  /**
-   * Adds a judge's score in [0, 1] for one of this deployment's answers; returns what it counted.
-   * Recovering from a quality trip, the probe's score decides the ramp, and a low score re-opens.
-   */
+  /** As {@link #recordJudgeScore(double, long)} for an answer sampled now. */
   public WindowCounts recordJudgeScore(double score) {
+    return recordJudgeScore(score, clock.nowMillis());
+  }
+
+  /**
+   * Adds a judge's score in [0, 1] for one of this deployment's answers, sampled at {@code sampledAtMillis};
+   * returns what it counted. Recovering from a quality trip, the probe's score decides the ramp, and a
+   * low score re-opens; a score of an answer sampled before the recovery began (the judge works through
+   * its queue at its own pace) is counted in the window only.
+   */
+  public WindowCounts recordJudgeScore(double score, long sampledAtMillis) {
     WindowCounts counted = new WindowCounts(0, 0, 0, 1, score);
     judgeWindow.add(counted);
     boolean good = score >= policy.settings().judgeThreshold();
     if (state == BreakerState.CLOSED) {
       evaluate();
-    } else if (state == BreakerState.HALF_OPEN && reason == TripReason.QUALITY && (probeAwaitsScore || rampStep >= 0)) {
+    } else if (state == BreakerState.HALF_OPEN && reason == TripReason.QUALITY && (probeAwaitsScore || rampStep >= 0)
+        && sampledAtMillis >= recoveringSince) {
       boolean wasProbe = probeAwaitsScore;
       probeAwaitsScore = false;
       probeSince = -1;
@@ -212,6 +226,10 @@ public final class Breaker {
   public boolean adopt(BreakerSnapshot remote) {
     if (!remote.newerThan(epoch, decidedBy)) {
       return false;
+    }
+    if (remote.state() == BreakerState.HALF_OPEN && state != BreakerState.HALF_OPEN) {
+      // The recovery began when the open period ended, or, for a node that never saw it open, now.
+      recoveringSince = state == BreakerState.OPEN ? openUntil : clock.nowMillis();
     }
     state = remote.state();
     reason = remote.reason().orElse(null);

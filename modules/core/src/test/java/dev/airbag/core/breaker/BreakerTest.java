@@ -346,4 +346,28 @@ class BreakerTest {
     breaker.recordJudgeScore(0.3); // a ramp answer judged bad
     assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
   }
+
+  /**
+   * The judge works through its queue at its own pace: scores of answers sampled before the recovery
+   * began arrive during it. They count in the window, but neither stand in for the probe's score nor
+   * re-open the ramp; the probe's own score and a fresh ramp answer's decide.
+   */
+  @Test
+  void aScoreOfAnAnswerSampledBeforeTheRecoveryDecidesNothingOfIt() {
+    long beforeTheTrip = clock.nowMillis();
+    tripOnQuality();
+    breaker.record(breaker.acquire(), SUCCESS, 10);
+
+    breaker.recordJudgeScore(0.95, beforeTheTrip);
+    assertThat(breaker.snapshot().rampFraction()).as("a stale good score is not the probe's").isZero();
+    breaker.recordJudgeScore(0.1, beforeTheTrip);
+    assertThat(breaker.state()).as("a stale bad score is not the probe's").isEqualTo(BreakerState.HALF_OPEN);
+
+    breaker.recordJudgeScore(0.9, clock.nowMillis());
+    assertThat(breaker.snapshot().rampFraction()).as("the probe's own score").isEqualTo(0.1);
+    breaker.recordJudgeScore(0.1, beforeTheTrip);
+    assertThat(breaker.state()).as("a stale bad score during the ramp").isEqualTo(BreakerState.HALF_OPEN);
+    breaker.recordJudgeScore(0.1, clock.nowMillis());
+    assertThat(breaker.state()).as("a ramp answer judged bad").isEqualTo(BreakerState.OPEN);
+  }
 }
