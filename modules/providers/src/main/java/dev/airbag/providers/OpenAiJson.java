@@ -134,7 +134,10 @@ public final class OpenAiJson {
         case "stop" -> raw.stop = JacksonCodec.parseValue(p);
         case "stream" -> raw.stream = JacksonCodec.parseValue(p);
         case "user" -> raw.user = JacksonCodec.parseValue(p);
-        case "stream_options" -> raw.includeUsage = value == JsonToken.START_OBJECT ? readIncludeUsage(p) : skip(p);
+        case "stream_options" -> {
+          raw.includeUsage = value == JsonToken.START_OBJECT && readIncludeUsage(p);
+          p.skipChildren(); // on anything else (on the object's end, nothing)
+        }
         default -> p.skipChildren();
       }
     }
@@ -178,11 +181,6 @@ public final class OpenAiJson {
       p.skipChildren();
     }
     return include;
-  }
-
-  private static boolean skip(JsonParser p) throws IOException {
-    p.skipChildren();
-    return false;
   }
 
   private static String content(Object value, String param) {

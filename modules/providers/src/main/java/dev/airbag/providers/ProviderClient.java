@@ -94,7 +94,7 @@ public final class ProviderClient {
 
   /**
    * A keep-alive client pool sized for a gateway: many concurrent calls per provider host. A TCP connect
-   * gives up after 10 s; the per-call timeout of each call (its own timer) bounds the whole call anyway.
+   * gives up after 10 s; the per-call timeout of each call bounds the whole call anyway.
    */
   public static HttpClient newHttpClient(Vertx vertx) {
     return vertx.createHttpClient(clientOptions(), poolOptions());
@@ -228,7 +228,7 @@ public final class ProviderClient {
         .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
     extraHeaders.forEach(headers::set);
     adapter.headers(deployment, headers);
-    // No pool-wait timeout on the request (the call's own timer covers the wait): Vert.x 5.1 arms a timer
+    // No pool-wait timeout on the request (the call's own timeout covers the wait): Vert.x 5.1 arms a timer
     // for it whenever a request opens a connection or queues, and never cancels it, so every call to a
     // host refusing connections kept its request, context and exception alive for the whole timeout.
     RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
