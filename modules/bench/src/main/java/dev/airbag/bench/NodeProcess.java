@@ -63,15 +63,30 @@ final class NodeProcess implements AutoCloseable {
 
   /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
   static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
+    List<String> command = new ArrayList<>(List.of("-jar", airbagJar.toString(), "node", "--config", config.toString(),
+        "--host", "127.0.0.1", "--http-port", String.valueOf(port)));
+    command.addAll(cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
+    return launch(command, extraJvmArgs, log, port);
+  }
+
+  /**
+   * Starts a {@link BareProxy} to {@code upstreamPort} on a free port, in a JVM with a node's flags: the
+   * throughput of a Vert.x gateway with nothing of Airbag in it, measured as a node's is.
+   */
+  static NodeProcess startBare(int upstreamPort, String extraJvmArgs, Path log) throws Exception {
+    int port = freePort();
+    return launch(List.of("-cp", System.getProperty("java.class.path"), BareProxy.class.getName(), String.valueOf(port),
+        String.valueOf(upstreamPort)), extraJvmArgs, log, port);
+  }
+
+  private static NodeProcess launch(List<String> mainAndArgs, String extraJvmArgs, Path log, int port) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(JVM_FLAGS);
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
       command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
     }
-    command.addAll(List.of("-jar", airbagJar.toString(), "node", "--config", config.toString(), "--host", "127.0.0.1",
-        "--http-port", String.valueOf(port)));
-    command.addAll(cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
+    command.addAll(mainAndArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     ENV.forEach(builder.environment()::putIfAbsent);
     Process process = builder.start();

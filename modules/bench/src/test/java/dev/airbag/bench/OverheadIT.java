@@ -30,10 +30,13 @@ class OverheadIT {
       assertThat(twin.getJsonObject("paths").getJsonObject(path).getLong("ok")).as("twin " + path).isPositive();
     }
     assertThat(twin.getJsonObject("overhead_ms").fieldNames()).contains("p50_ms", "p99_ms");
+    // The healthy scenario's node was loaded alternately with a bare Vert.x proxy, the floor under its figures.
+    JsonObject bare = report.getJsonObject("scenarios").getJsonObject("healthy").getJsonObject("bare_twin");
+    assertThat(bare.getJsonObject("paths").getJsonObject("airbag").getLong("ok")).as("bare proxy").isPositive();
     assertThat(report.getJsonObject("scenarios").getJsonObject("healthy").getDouble("host_cpu_stolen_percent")).isNotNegative();
-    assertThat(report.getJsonObject("max_throughput").fieldNames()).contains("direct_per_s", "airbag_per_s", "node_by_rate");
+    assertThat(report.getJsonObject("max_throughput").fieldNames()).contains("direct_per_s", "bare_per_s", "airbag_per_s", "node_by_rate");
     assertThat(report.getJsonArray("targets")).hasSize(8);
     assertThat(Files.readString(out.resolve("overhead.md"))).contains("| healthy primary |", "| target | figure | met |",
-        "loaded alternately with a healthy twin node");
+        "loaded alternately with a healthy twin node", "loaded alternately with a bare Vert.x proxy");
   }
 }
