@@ -37,11 +37,12 @@ import org.HdrHistogram.Histogram;
  * difference of the two paths' own percentiles is reported beside it, with the generator's stalls and how
  * often the node's event loops ran 10 and 50 ms late (its {@code airbag_event_loop_delay_seconds}), and the
  * share of the machine's CPU time the hypervisor gave other guests meanwhile. For each scenario it also
- * reads the nodes' CPU time, heap allocation and JIT compilation time (over JMX) and peak RSS; for the
- * healthy path it searches the highest sustained rate of each path alone, and of a bare Vert.x proxy. A scenario whose target is a
- * rise over the healthy path (the judge's) runs beside a healthy twin node, the two loaded alternately a
- * second at a time, so both meet the same moments of the machine: between runs minutes apart the
- * host's noise alone moved the healthy p99 from 1.3 to 7.7 ms. Writes
+ * reads the nodes' CPU time, heap allocation and JIT compilation time (over JMX) and peak RSS. The
+ * healthy scenario runs beside a {@link BareProxy}, the floor under its figures, and the judge's (a
+ * rise over the healthy path) beside a healthy twin node, each pair loaded alternately a second at a
+ * time, so both meet the same moments of the machine: between runs minutes apart the host's noise alone
+ * moved the healthy p99 from 1.3 to 7.7 ms. With the healthy scenario it searches the highest rate the
+ * direct path, the node and the bare proxy each sustain. Writes
  * {@code overhead.json} and {@code .md} with the targets of issue 5 marked met or missed; asserts nothing.
  *
  * <p>Usage: {@code scripts/bench overhead [req/s per path] [seconds per scenario] [scenario,...]}.
@@ -171,6 +172,7 @@ public final class Overhead {
           int scenarioRate = Math.max(1, rate / s.rateDivisor());
           scenarios.put(s.key(), measure(load, s, sims, nodes,
               twin == null ? null : new Twin(s.twin(), twin, targets(healthy, sims, List.of(twin.port))), scenarioRate, seconds));
+          // The search runs with the healthy scenario, whose node and bare proxy are warm now.
           if (s.twin() == TwinKind.BARE && !Boolean.getBoolean("airbag.bench.noSearch")) {
             throughput = maxThroughput(load, s, sims, nodes.get(0), twin, seconds);
           }
