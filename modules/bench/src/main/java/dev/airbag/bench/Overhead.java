@@ -568,10 +568,12 @@ public final class Overhead {
     int direct = s.direct().apply(sims).port();
     JsonObject result = new JsonObject();
     JsonArray byRate = new JsonArray();
-    Map<String, Integer> sustained = new LinkedHashMap<>();
-    Map<String, Integer> ports = new LinkedHashMap<>(Map.of("direct", direct));
+    // The paths still climbing, by name, and the highest rate each sustained so far.
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("direct", direct);
     ports.put("bare", bare.port);
     ports.put("airbag", node.port);
+    Map<String, Integer> sustained = new LinkedHashMap<>();
     ports.keySet().forEach(path -> sustained.put(path, 0));
     // The paths climb together, each rate tried on each in turn: the host's speed moves by half within
     // minutes, and paths climbed one after another met different hosts (the node's ratio read 35% and
