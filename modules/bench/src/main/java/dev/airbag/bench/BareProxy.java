@@ -1,6 +1,6 @@
 package dev.airbag.bench;
 
-import dev.airbag.providers.ProviderClient;
+import dev.airbag.providers.http.ProviderClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

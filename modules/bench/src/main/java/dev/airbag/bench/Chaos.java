@@ -1,5 +1,6 @@
 package dev.airbag.bench;
 
+
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;

@@ -286,7 +286,7 @@ final class NodeProcess implements AutoCloseable {
   /** The bundled loopback cluster config under a cluster name and ports of its own, so no other cluster mixes in. */
   static Path clusterConfig(Path work, String name, int firstPort) throws IOException {
     String xml;
-    try (java.io.InputStream in = dev.airbag.node.Cluster.class.getClassLoader().getResourceAsStream(dev.airbag.node.Cluster.DEFAULT_CONFIG)) {
+    try (java.io.InputStream in = dev.airbag.node.cluster.Cluster.class.getClassLoader().getResourceAsStream(dev.airbag.node.cluster.Cluster.DEFAULT_CONFIG)) {
       xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     Path file = work.resolve("cluster.xml");

@@ -1,6 +1,6 @@
 package dev.airbag.bench;
 
-import dev.airbag.providers.ProviderClient;
+import dev.airbag.providers.http.ProviderClient;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;

@@ -3,7 +3,7 @@ package dev.airbag.bench;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
 import dev.airbag.node.AirbagNode;
-import dev.airbag.node.Cluster;
+import dev.airbag.node.cluster.Cluster;
 import dev.airbag.node.NodeOptions;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.BreakerCommand;

@@ -1,5 +1,20 @@
 package dev.airbag.node;
 
+import dev.airbag.node.api.ApiVerticle;
+import dev.airbag.node.breaker.BreakerBoard;
+import dev.airbag.node.breaker.ProviderVerticle;
+import dev.airbag.node.cluster.Cluster;
+import dev.airbag.node.cluster.EventLog;
+import dev.airbag.node.dashboard.DashboardVerticle;
+import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.drill.DrillPlan;
+import dev.airbag.node.drill.DrillVerticle;
+import dev.airbag.node.judge.JudgeVerticle;
+import dev.airbag.node.lane.ProviderLanes;
+import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.NodeMetrics;
+import dev.airbag.node.telemetry.NodeTracing;
+
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
@@ -53,9 +68,9 @@ public final class AirbagNode {
     events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
-    metrics.clusterMembers(vertx);
-    metrics.clusterMaps(vertx, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, DashboardVerticle.MAP,
-        Addresses.DRILL_MAP, Addresses.DRILL_OVERRIDE_MAP));
+    metrics.clusterMembers(() -> Cluster.members(vertx));
+    Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, DashboardVerticle.MAP,
+        Addresses.DRILL_MAP, Addresses.DRILL_OVERRIDE_MAP)));
     MinuteStats minutes = new MinuteStats(config);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
     ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);

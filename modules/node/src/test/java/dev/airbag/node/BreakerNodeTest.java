@@ -3,7 +3,7 @@ package dev.airbag.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.airbag.providers.ProviderClient;
+import dev.airbag.providers.http.ProviderClient;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The seed config's three tiers, each pointed at its own simulator on loopback, and a node in front:
  * the real parts, started for a test and talked to over real HTTP.
  */
-final class GatewayFixture implements AutoCloseable {
+public final class GatewayFixture implements AutoCloseable {
 
   static final Map<String, String> ENV = Map.of(
       "ANTHROPIC_API_KEY", "sk-ant-test", "OPENAI_API_KEY", "sk-openai-test", "GEMINI_API_KEY", "gemini-test");
@@ -171,7 +171,7 @@ final class GatewayFixture implements AutoCloseable {
     return post("/v1/chat/completions", body.encode());
   }
 
-  static <T> T await(Future<T> future) throws Exception {
+  public static <T> T await(Future<T> future) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

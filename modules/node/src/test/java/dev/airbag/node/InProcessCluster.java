@@ -1,5 +1,7 @@
 package dev.airbag.node;
 
+import dev.airbag.node.cluster.Cluster;
+
 import com.hazelcast.config.Config;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.time.Clock;

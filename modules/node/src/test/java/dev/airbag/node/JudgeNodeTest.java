@@ -1,5 +1,7 @@
 package dev.airbag.node;
 
+import dev.airbag.node.judge.JudgeVerticle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

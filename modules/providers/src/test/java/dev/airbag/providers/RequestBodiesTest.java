@@ -1,5 +1,8 @@
 package dev.airbag.providers;
 
+import dev.airbag.core.chat.InvalidRequest;
+import dev.airbag.providers.openai.OpenAiJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,13 @@
 package dev.airbag.providers;
 
+import dev.airbag.providers.anthropic.AnthropicAdapter;
+import dev.airbag.providers.gemini.GeminiAdapter;
+import dev.airbag.providers.http.ProviderException;
+import dev.airbag.providers.http.StreamSink;
+import dev.airbag.providers.http.WireAdapter;
+import dev.airbag.providers.openai.OpenAiAdapter;
+import dev.airbag.providers.openai.OpenAiJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

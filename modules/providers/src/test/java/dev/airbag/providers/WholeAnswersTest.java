@@ -1,5 +1,9 @@
 package dev.airbag.providers;
 
+import dev.airbag.providers.anthropic.AnthropicAdapter;
+import dev.airbag.providers.openai.OpenAiAdapter;
+import dev.airbag.providers.openai.OpenAiJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

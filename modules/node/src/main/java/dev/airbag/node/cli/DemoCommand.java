@@ -4,7 +4,7 @@ import dev.airbag.core.config.ConfigException;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
 import dev.airbag.node.AirbagNode;
-import dev.airbag.node.Cluster;
+import dev.airbag.node.cluster.Cluster;
 import dev.airbag.node.NodeOptions;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;

@@ -1,6 +1,6 @@
 package dev.airbag.node.cli;
 
-import dev.airbag.node.DrillReport;
+import dev.airbag.node.drill.DrillReport;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

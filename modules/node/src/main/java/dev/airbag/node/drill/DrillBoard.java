@@ -1,0 +1,64 @@
+package dev.airbag.node.drill;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The drill overrides in force on this node, by deployment, and the watches of their traffic. Each deployment's verticle is the only
+ * writer of its entry; lanes read it on every call. An entry stays after its time (the drill's recovery
+ * still needs to know it), but {@link #active} reads it as absent then.
+ */
+public final class DrillBoard {
+
+  private final Map<String, DrillOverride> overrides = new ConcurrentHashMap<>();
+  /** By model group: the latest drill's watch of its traffic. */
+  private final Map<String, DrillWatch> watches = new ConcurrentHashMap<>();
+
+  /** The override on {@code deployment} at {@code nowMillis}, or null: a null check on the healthy path. */
+  public DrillOverride active(String deployment, long nowMillis) {
+    DrillOverride o = overrides.get(deployment);
+    return o != null && o.activeAt(nowMillis) ? o : null;
+  }
+
+  /** The latest override on {@code deployment}, in force or not (a drill's recovery follows its window), or null. */
+  public DrillOverride latest(String deployment) {
+    return overrides.get(deployment);
+  }
+
+  /**
+   * Whether {@code drill} is the id of this node's latest drill on some deployment: only requests that
+   * present such an id are drill traffic, so a caller cannot opt out of judging by naming a drill.
+   */
+  public boolean knows(String drill) {
+    for (DrillOverride o : overrides.values()) {
+      if (o.drill().equals(drill)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The watch on {@code modelGroup}'s traffic while a drill wants it, or null. */
+  public DrillWatch watching(String modelGroup, long nowMillis) {
+    DrillWatch w = watches.get(modelGroup);
+    return w != null && nowMillis < w.drill().watchUntilMillis() ? w : null;
+  }
+
+  /** This node's watch of {@code drill}, or null when it never heard of it. */
+  DrillWatch watch(String drill) {
+    for (DrillWatch w : watches.values()) {
+      if (w.drill().drill().equals(drill)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /** Takes a drill's override in, and starts watching its traffic unless this drill is known already. */
+  public void put(DrillOverride override) {
+    DrillOverride before = overrides.put(override.deployment(), override);
+    if (before == null || !before.drill().equals(override.drill())) {
+      watches.put(override.modelGroup(), new DrillWatch(override));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.airbag.node.drill;
+
+import dev.airbag.node.cluster.EventLog;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * What each node saw of a drill, kept in the cluster for the node that runs it: when its breaker for the
+ * target opened, and the first failed call. Each sighting is written once (the first wins) and expires
+ * with the event log's retention.
+ */
+public final class DrillSightings {
+
+  static final String MAP = "airbag.drill-sightings";
+  private static final Logger LOG = Logger.getLogger(DrillSightings.class.getName());
+
+  private final Vertx vertx;
+
+  public DrillSightings(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Records {@code sighting} as {@code what} of {@code drill}, unless one is there already; never fails. */
+  public void record(String drill, String what, JsonObject sighting) {
+    vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+        .compose(map -> map.putIfAbsent(drill + "/" + what, sighting, EventLog.KEEP_MILLIS))
+        .onFailure(e -> LOG.warning(() -> "could not record " + what + " of drill " + drill + ": " + e.getMessage()));
+  }
+
+  /** Every sighting of {@code drill}, by what was seen. */
+  Future<Map<String, JsonObject>> of(String drill) {
+    String prefix = drill + "/";
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> map.entries())
+        .map(all -> all.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+            .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)));
+  }
+}

@@ -1,0 +1,158 @@
+package dev.airbag.node.routing;
+
+import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.drill.DrillWatch;
+import dev.airbag.node.lane.ProviderLane;
+import dev.airbag.node.lane.ProviderReply;
+import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.NodeMetrics;
+
+import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.routing.Tier;
+import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.time.Clock;
+import dev.airbag.providers.openai.OpenAiJson;
+import dev.airbag.providers.http.ProviderException;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Walks a request down its tier chain: each tier's deployments in turn (rotating the first, to spread
+ * load), moving on after any failure worth moving on from, jumping to the context-window chain when a
+ * prompt is too long, until one answers, the caller's own error comes back, or the deadline passes.
+ * One instance per API verticle, used only on its context.
+ */
+public final class ChatRouter {
+
+  private final Map<String, ProviderLane> lanes;
+  private final TierPlan plan;
+  private final Clock clock;
+  private final NodeMetrics metrics;
+  private final MinuteStats minutes;
+  private final DrillBoard drills;
+  private final Duration requestTimeout;
+  private int rotation;
+
+  public ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics,
+      MinuteStats minutes, DrillBoard drills) {
+    this.metrics = metrics;
+    this.minutes = minutes;
+    this.drills = drills;
+    this.lanes = lanes;
+    this.plan = plan;
+    this.clock = clock;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** One deployment of one tier, in the order it will be tried. */
+  private record Candidate(Tier tier, Deployment deployment) {}
+
+  /** Routes a request whose model group is known to exist. */
+  public Future<RoutedAnswer> route(ChatRequest request, Caller caller, Context trace) {
+    List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
+    long started = clock.nanoTime();
+    long sentAt = clock.nowMillis();
+    Walk walk = new Walk(request, caller, chain, started + requestTimeout.toNanos(), trace);
+    walk.next(candidates(chain), 0);
+    return walk.result.future().onSuccess(answer -> {
+      String tier = answer instanceof RoutedAnswer.Served served ? served.tier() : answer instanceof RoutedAnswer.Canned ? "canned" : null;
+      if (tier != null) {
+        metrics.served(request.model(), tier);
+        minutes.served(request.model(), tier);
+      }
+      DrillWatch watch = drills.watching(request.model(), sentAt);
+      if (watch != null && watch.counts(caller)) {
+        watch.observe(sentAt, clock.nanoTime() - started, answer);
+      }
+    });
+  }
+
+  private List<Candidate> candidates(List<Tier> tiers) {
+    List<Candidate> out = new ArrayList<>();
+    int start = rotation++;
+    for (Tier tier : tiers) {
+      int n = tier.deployments().size();
+      for (int i = 0; i < n; i++) {
+        out.add(new Candidate(tier, tier.deployments().get(Math.floorMod(start + i, n))));
+      }
+    }
+    return out;
+  }
+
+  /** The state of one request's way down the chain. */
+  private final class Walk {
+    final ChatRequest request;
+    final Caller caller;
+    final List<Tier> chain;
+    final long deadline;
+    final Context trace;
+    final Promise<RoutedAnswer> result = Promise.promise();
+    int attempts;
+    boolean contextJumped;
+    Optional<ProviderException> lastFailure = Optional.empty();
+
+    Walk(ChatRequest request, Caller caller, List<Tier> chain, long deadline, Context trace) {
+      this.trace = trace;
+      this.request = request;
+      this.caller = caller;
+      this.chain = chain;
+      this.deadline = deadline;
+    }
+
+    void next(List<Candidate> candidates, int index) {
+      if (index >= candidates.size() || deadline - clock.nanoTime() <= 0) {
+        exhausted();
+        return;
+      }
+      Candidate candidate = candidates.get(index);
+      lanes.get(candidate.deployment().id()).call(request, deadline, caller, trace)
+          .onSuccess(reply -> onReply(candidates, index, candidate, reply));
+    }
+
+    void onReply(List<Candidate> candidates, int index, Candidate candidate, ProviderReply reply) {
+      attempts += reply.attempts();
+      if (reply.outcome() == Outcome.SUCCESS) {
+        String model = reply.response().map(r -> r.model().isEmpty() ? null : r.model()).orElse(candidate.deployment().model());
+        result.complete(new RoutedAnswer.Served(candidate.tier().name(), candidate.deployment().id(),
+            model == null ? candidate.deployment().model() : model, attempts,
+            reply.response().orElse(null), reply.stream().orElse(null)));
+        return;
+      }
+      ProviderException failure = reply.failure().orElseThrow();
+      lastFailure = Optional.of(failure);
+      if (failure.outcome() == Outcome.CLIENT_ERROR) {
+        int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
+        result.complete(new RoutedAnswer.Refused(status,
+            OpenAiJson.error(failure.getMessage(), "invalid_request_error", null, null), attempts));
+        return;
+      }
+      if (failure.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped) {
+        List<Tier> contextChain = plan.contextChainFor(candidate.tier().modelGroup(), chain);
+        if (!contextChain.isEmpty()) {
+          contextJumped = true;
+          next(candidates(contextChain), 0);
+          return;
+        }
+      }
+      next(candidates, index + 1);
+    }
+
+    void exhausted() {
+      if (lastFailure.map(f -> f.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED).orElse(false)) {
+        // Nobody could take a prompt this long: that is the caller's to fix, not a provider outage.
+        result.complete(new RoutedAnswer.Refused(400, OpenAiJson.error(lastFailure.get().getMessage(),
+            "invalid_request_error", "messages", "context_length_exceeded"), attempts));
+        return;
+      }
+      result.complete(new RoutedAnswer.Canned(attempts));
+    }
+  }
+}
