@@ -16,7 +16,7 @@ public final class Bench {
       case "overhead" -> Overhead.main(rest);
       case "chaos" -> Chaos.main(rest);
       case "jmh" -> {
-        Micro.main(Path.of(System.getProperty("airbag.bench.out", "bench-results")), rest);
+        JmhRunner.main(Path.of(System.getProperty("airbag.bench.out", "bench-results")), rest);
         System.exit(0);
       }
       default -> {

@@ -273,7 +273,7 @@ public final class Overhead {
     long[] host = hostCpuTicks();
     NodeReadings readings = new NodeReadings(nodes);
     NodeReadings twinReadings = twin == null ? null : new NodeReadings(List.of(twin.node()));
-    Hiccups hiccups = Hiccups.start();
+    StallMeter hiccups = StallMeter.start();
     int measured = twin == null ? seconds : seconds * TWIN_MEASUREMENTS;
     List<List<OpenLoop.Target>> runs = twin == null ? List.of(get(load.run(paths, rate, seconds * 1000L, body)))
         : alternate(load, List.of(paths, twin.targets()), rate, measured, body);

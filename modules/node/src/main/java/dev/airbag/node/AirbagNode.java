@@ -2,16 +2,16 @@ package dev.airbag.node;
 
 import dev.airbag.node.api.ApiVerticle;
 import dev.airbag.node.breaker.BreakerBoard;
-import dev.airbag.node.breaker.ProviderVerticle;
+import dev.airbag.node.breaker.BreakerVerticle;
 import dev.airbag.node.cluster.Cluster;
 import dev.airbag.node.cluster.EventLog;
-import dev.airbag.node.dashboard.DashboardVerticle;
-import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.dashboard.HistoryWriter;
+import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillPlan;
 import dev.airbag.node.drill.DrillVerticle;
 import dev.airbag.node.judge.JudgeVerticle;
-import dev.airbag.node.lane.ProviderLanes;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.lane.LaneSource;
+import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 import dev.airbag.node.telemetry.NodeTracing;
 
@@ -26,7 +26,7 @@ import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeSamples;
 import dev.airbag.node.bus.JudgeScores;
 import dev.airbag.node.bus.LocalCodec;
-import dev.airbag.node.bus.Successes;
+import dev.airbag.node.bus.SuccessBatch;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,23 +63,23 @@ public final class AirbagNode {
     TierPlan plan = new TierPlan(config);
     String node = Cluster.nodeId(vertx);
     BreakerBoard board = new BreakerBoard(config.deployments());
-    DrillBoard drills = new DrillBoard();
+    DrillsInForce drills = new DrillsInForce();
     EventLog events = new EventLog(vertx, options.clock());
     events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(() -> Cluster.members(vertx));
-    Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, DashboardVerticle.MAP,
+    Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, HistoryWriter.MAP,
         Addresses.DRILL_MAP, Addresses.DRILL_OVERRIDE_MAP)));
-    MinuteStats minutes = new MinuteStats(config);
+    MinuteCounters minutes = new MinuteCounters(config);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
-    ProviderLanes lanes = new ProviderLanes(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);
+    LaneSource lanes = new LaneSource(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new ProviderVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics,
+      providers.add(vertx.deployVerticle(new BreakerVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics,
           minutes, events)));
     }
-    providers.add(vertx.deployVerticle(new DashboardVerticle(minutes, board, options.clock(), node)));
+    providers.add(vertx.deployVerticle(new HistoryWriter(minutes, board, options.clock(), node)));
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
@@ -106,7 +106,7 @@ public final class AirbagNode {
     try {
       bus.registerDefaultCodec(Permit.class, new LocalCodec<>(Permit.class));
       bus.registerDefaultCodec(CallRecord.class, new LocalCodec<>(CallRecord.class));
-      bus.registerDefaultCodec(Successes.class, new LocalCodec<>(Successes.class));
+      bus.registerDefaultCodec(SuccessBatch.class, new LocalCodec<>(SuccessBatch.class));
       bus.registerDefaultCodec(AnswerFlagged.class, new LocalCodec<>(AnswerFlagged.class));
       bus.registerDefaultCodec(BreakerCommand.class, new LocalCodec<>(BreakerCommand.class));
       bus.registerDefaultCodec(JudgeSamples.class, new LocalCodec<>(JudgeSamples.class));

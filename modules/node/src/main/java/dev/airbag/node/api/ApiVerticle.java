@@ -2,18 +2,18 @@ package dev.airbag.node.api;
 
 import dev.airbag.node.breaker.BreakerView;
 import dev.airbag.node.cluster.Cluster;
-import dev.airbag.node.dashboard.DashboardVerticle;
+import dev.airbag.node.dashboard.HistoryWriter;
 import dev.airbag.node.drill.DrillPlan;
 import dev.airbag.node.drill.DrillReport;
-import dev.airbag.node.routing.Caller;
+import dev.airbag.node.lane.RequestOrigin;
 import dev.airbag.node.routing.RoutedAnswer;
 import dev.airbag.node.telemetry.NodeTracing;
 
 import dev.airbag.node.cluster.EventLog;
-import dev.airbag.node.dashboard.DashboardData;
-import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.dashboard.HistoryQuery;
+import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.lane.ProviderLane;
-import dev.airbag.node.lane.ProviderLanes;
+import dev.airbag.node.lane.LaneSource;
 import dev.airbag.node.routing.ChatRouter;
 import dev.airbag.node.telemetry.EventLoopDelay;
 
@@ -79,17 +79,17 @@ public final class ApiVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final TierPlan plan;
-  private final ProviderLanes laneSource;
+  private final LaneSource laneSource;
   private final Clock clock;
   private final String host;
   private final int port;
   private final String node;
   private final EventLog events;
-  private final DrillBoard drills;
+  private final DrillsInForce drills;
   private Map<String, ProviderLane> lanes;
   private ChatRouter router;
 
-  public ApiVerticle(GatewayConfig config, TierPlan plan, ProviderLanes laneSource, String host, int port, String node, EventLog events) {
+  public ApiVerticle(GatewayConfig config, TierPlan plan, LaneSource laneSource, String host, int port, String node, EventLog events) {
     this.events = events;
     this.node = node;
     this.config = config;
@@ -121,7 +121,7 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
     // The live dashboard: a page and its data, no external service (the chart library is bundled in the jar).
-    DashboardData dashboard = new DashboardData(vertx, config);
+    HistoryQuery dashboard = new HistoryQuery(vertx, config);
     web.get("/").handler(ctx -> ctx.reroute("/dashboard/index.html"));
     web.get("/dashboard/history").handler(ctx -> history(ctx, dashboard));
     web.get("/dashboard/live").handler(ctx -> live(ctx, dashboard));
@@ -164,9 +164,9 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** 24 hours of minutes, cluster-wide or one node's ({@code ?node=}), with the incident timeline and the breakers now. */
-  private void history(RoutingContext ctx, DashboardData dashboard) {
+  private void history(RoutingContext ctx, HistoryQuery dashboard) {
     long now = clock.nowMillis();
-    long since = now - 24 * 60 * DashboardVerticle.MINUTE_MILLIS;
+    long since = now - 24 * 60 * HistoryWriter.MINUTE_MILLIS;
     dashboard.minutes(since, now, nodeParam(ctx), Cluster.memberIds(vertx, node))
         .compose(minutes -> events.list().map(all -> minutes.put("events", new JsonArray(all.stream()
             .filter(e -> ((JsonObject) e).getLong("at") >= since).toList())).put("now", breakersNow()).put("this_node", node)))
@@ -174,15 +174,15 @@ public final class ApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  /** Server-sent events: every {@value DashboardVerticle#FLUSH_MILLIS} ms the last minutes, their events and the breakers now. */
-  private void live(RoutingContext ctx, DashboardData dashboard) {
+  /** Server-sent events: every {@value HistoryWriter#FLUSH_MILLIS} ms the last minutes, their events and the breakers now. */
+  private void live(RoutingContext ctx, HistoryQuery dashboard) {
     String only = nodeParam(ctx);
     HttpServerResponse response = ctx.response().setChunked(true).putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache");
     response.write(": live\n\n");
-    long timer = vertx.setPeriodic(DashboardVerticle.FLUSH_MILLIS, t -> {
+    long timer = vertx.setPeriodic(HistoryWriter.FLUSH_MILLIS, t -> {
       long now = clock.nowMillis();
-      long since = now - 2 * DashboardVerticle.MINUTE_MILLIS;
+      long since = now - 2 * HistoryWriter.MINUTE_MILLIS;
       dashboard.minutes(since, now, only, Cluster.memberIds(vertx, node))
           .compose(minutes -> events.list().map(all -> minutes.put("events", new JsonArray(all.stream()
               .filter(e -> ((JsonObject) e).getLong("at") >= since).toList()))))
@@ -353,7 +353,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** A request as read from either door, with who it is for, or the error to give back instead. */
-  private record Parsed(ChatRequest request, Caller caller, boolean includeUsage, int status, JsonObject error) {
+  private record Parsed(ChatRequest request, RequestOrigin origin, boolean includeUsage, int status, JsonObject error) {
     static Parsed refused(int status, JsonObject error) {
       return new Parsed(null, null, false, status, error);
     }
@@ -378,8 +378,8 @@ public final class ApiVerticle extends VerticleBase {
       return Parsed.refused(404, OpenAiJson.error("The model `" + request.model() + "` does not exist. Models here: "
           + String.join(", ", plan.modelGroups()), "invalid_request_error", "model", "model_not_found"));
     }
-    Caller caller = drill != null && drills.knows(drill) ? Caller.DRILL : Caller.USER;
-    return new Parsed(request, caller, read.includeUsage(), 0, null);
+    RequestOrigin origin = drill != null && drills.knows(drill) ? RequestOrigin.DRILL : RequestOrigin.USER;
+    return new Parsed(request, origin, read.includeUsage(), 0, null);
   }
 
   private void chat(RoutingContext ctx) {
@@ -392,7 +392,7 @@ public final class ApiVerticle extends VerticleBase {
     Span span = laneSource.tracing().server(ctx.request(), parsed.request.model());
     ctx.response().endHandler(v -> span.setAttribute("http.response.status_code", (long) ctx.response().getStatusCode()).end());
     ctx.response().closeHandler(v -> span.end()); // the caller went away before the end (a stream replaces this)
-    router.route(parsed.request, parsed.caller, Context.root().with(span)).onComplete(ar -> {
+    router.route(parsed.request, parsed.origin, Context.root().with(span)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -509,7 +509,7 @@ public final class ApiVerticle extends VerticleBase {
       response.end("data: [DONE]\n\n");
       lanes.get(served.deployment()).streamEnded(parsed.request,
           new ChatResponse(id, served.model(), text.toString(), finish.get(), usage.get() == null ? new Usage(0, 0) : usage.get()),
-          parsed.caller);
+          parsed.origin);
     });
   }
 
@@ -528,7 +528,7 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     Span span = laneSource.tracing().bus(parsed.request.model());
-    router.route(parsed.request, parsed.caller, Context.root().with(span)).onComplete(ar -> {
+    router.route(parsed.request, parsed.origin, Context.root().with(span)).onComplete(ar -> {
       if (ar.succeeded()) {
         traced(span, ar.result());
       }

@@ -76,7 +76,7 @@ public final class Addresses {
     return PROVIDER_RECORD_PREFIX + deploymentId;
   }
 
-  /** Where event loops send the successes they gathered ({@link Successes}), node-local. */
+  /** Where event loops send the successes they gathered ({@link SuccessBatch}), node-local. */
   public static String providerSuccesses(String deploymentId) {
     return PROVIDER_SUCCESSES_PREFIX + deploymentId;
   }

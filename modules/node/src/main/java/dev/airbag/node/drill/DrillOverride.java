@@ -11,15 +11,8 @@ import io.vertx.core.json.JsonObject;
  * @param live whether every request to the model group counts for the drill, not only its own
  * @param seed what a quality drill's garbage is made from, so a drill's answers are the same every run
  */
-public record DrillOverride(String drill, Kind kind, String deployment, String modelGroup, long untilMillis, long watchUntilMillis,
+public record DrillOverride(String drill, DrillKind kind, String deployment, String modelGroup, long untilMillis, long watchUntilMillis,
     boolean live, long seed) {
-
-  public enum Kind {
-    /** Every call to the deployment presents a broken key, so the provider really answers 401. */
-    BROKEN_KEY,
-    /** The drill's own requests answered by the deployment are garbled before anyone sees them. */
-    DEGRADED_ANSWERS
-  }
 
   /** The key a failover drill presents: obviously not a key, so no provider accepts it. */
   public static final String BROKEN_KEY = "airbag-drill-broken-key";
@@ -34,7 +27,7 @@ public record DrillOverride(String drill, Kind kind, String deployment, String m
   }
 
   public static DrillOverride fromJson(JsonObject json) {
-    return new DrillOverride(json.getString("drill"), Kind.valueOf(json.getString("kind")), json.getString("deployment"),
+    return new DrillOverride(json.getString("drill"), DrillKind.valueOf(json.getString("kind")), json.getString("deployment"),
         json.getString("model_group"), json.getLong("until"), json.getLong("watch_until"), json.getBoolean("live"), json.getLong("seed"));
   }
 }

@@ -18,22 +18,7 @@ import java.util.Optional;
  * @param sloP95Millis the p95 the drill's requests must stay within; the target's per-call timeout by default
  * @param recoveryLimit how long after the window the target has to come back through its probe and ramp
  */
-public record DrillPlan(Kind kind, Deployment target, Duration duration, double rate, long sloP95Millis, Duration recoveryLimit) {
-
-  enum Kind {
-    /** The target's calls present a broken key: its provider really answers 401. */
-    FAILOVER,
-    /** The target's answers to the drill's requests are garbled: only the judge can tell. */
-    QUALITY;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    DrillOverride.Kind override() {
-      return this == FAILOVER ? DrillOverride.Kind.BROKEN_KEY : DrillOverride.Kind.DEGRADED_ANSWERS;
-    }
-  }
+public record DrillPlan(DrillKind kind, Deployment target, Duration duration, double rate, long sloP95Millis, Duration recoveryLimit) {
 
   static final Duration MAX_DURATION = Duration.ofHours(1);
   /** The probe, then three ramp steps of at least ten seconds each, with room to spare. */
@@ -52,9 +37,9 @@ public record DrillPlan(Kind kind, Deployment target, Duration duration, double 
   /** Reads a drill request; throws {@link Invalid} naming the field at fault. */
   public static DrillPlan parse(JsonObject body, GatewayConfig config) {
     String kindText = text(body, "kind").orElse("failover");
-    Kind kind;
+    DrillKind kind;
     try {
-      kind = Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
+      kind = DrillKind.valueOf(kindText.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new Invalid("kind", "'kind' must be failover or quality, not '" + kindText + "'.");
     }
@@ -67,7 +52,7 @@ public record DrillPlan(Kind kind, Deployment target, Duration duration, double 
       throw new Invalid("duration", "'duration' must be more than 0 and at most 1h.");
     }
     double rate = rate(body.getValue("rate"));
-    if (rate == 0 && kind == Kind.QUALITY) {
+    if (rate == 0 && kind == DrillKind.QUALITY) {
       throw new Invalid("rate", "A quality drill degrades only its own requests, so it needs a rate above 0.");
     }
     long slo = body.getValue("slo_p95_ms") == null ? target.timeout().toMillis() : number(body, "slo_p95_ms");
@@ -81,7 +66,7 @@ public record DrillPlan(Kind kind, Deployment target, Duration duration, double 
   static Optional<DrillPlan> scheduled(DrillSettings settings, GatewayConfig config, TierPlan tiers) {
     Optional<Deployment> target = settings.target().flatMap(config::deployment).or(() -> config.deployments().stream()
         .filter(d -> tiers.chainFor(d.modelGroup()).map(chain -> chain.size() > 1).orElse(false)).findFirst());
-    return target.map(t -> new DrillPlan(Kind.valueOf(settings.kind().toUpperCase(Locale.ROOT)), t, settings.duration(),
+    return target.map(t -> new DrillPlan(DrillKind.valueOf(settings.kind().toUpperCase(Locale.ROOT)), t, settings.duration(),
         settings.rate(), settings.sloP95Millis().orElse(t.timeout().toMillis()), DEFAULT_RECOVERY_LIMIT));
   }
 

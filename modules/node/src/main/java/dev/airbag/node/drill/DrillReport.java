@@ -24,7 +24,7 @@ public final class DrillReport {
       List<String> members, Recovery recovery) {
     JsonObject traffic = report.getJsonObject("traffic");
     JsonArray checks = new JsonArray();
-    if (plan.kind() == DrillPlan.Kind.FAILOVER) {
+    if (plan.kind() == DrillKind.FAILOVER) {
       checks.add(firstFailureFast(plan, sightings));
       checks.add(nextTierWithinOneRetry(traffic));
     } else {

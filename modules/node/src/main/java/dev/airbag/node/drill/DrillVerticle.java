@@ -64,14 +64,14 @@ public final class DrillVerticle extends VerticleBase {
   private final Clock clock;
   private final String node;
   private final BreakerBoard board;
-  private final DrillBoard drills;
+  private final DrillsInForce drills;
   private final EventLog events;
   private final String apiHost;
   private final int apiPort;
   private HttpClient http;
   private DrillSightings sightings;
 
-  public DrillVerticle(GatewayConfig config, Clock clock, String node, BreakerBoard board, DrillBoard drills, EventLog events,
+  public DrillVerticle(GatewayConfig config, Clock clock, String node, BreakerBoard board, DrillsInForce drills, EventLog events,
       String host, int apiPort) {
     this.config = config;
     this.clock = clock;
@@ -90,8 +90,8 @@ public final class DrillVerticle extends VerticleBase {
     config.airbag().drills().schedule().ifPresent(this::schedule);
     // Whoever runs a drill collects every node's watch of its traffic at the end.
     Future<Void> collecting = vertx.eventBus().<JsonObject>consumer(Addresses.DRILL_COLLECT, m -> {
-      DrillWatch watch = drills.watch(m.body().getString("drill"));
-      JsonObject figures = watch == null ? DrillWatch.none() : watch.toJson();
+      DrillTally watch = drills.watch(m.body().getString("drill"));
+      JsonObject figures = watch == null ? DrillTally.none() : watch.toJson();
       vertx.eventBus().send(m.body().getString("reply"), figures.put("node", node));
     }).completion();
     Future<Void> starting = vertx.eventBus().<DrillPlan>localConsumer(Addresses.DRILL_START, m -> begin(m.body(), "command")
@@ -147,10 +147,10 @@ public final class DrillVerticle extends VerticleBase {
     var consumer = vertx.eventBus().<JsonObject>consumer(replies, m -> {
       got.add(m.body());
       if (got.size() >= nodes) {
-        merged.tryComplete(DrillWatch.merge(got));
+        merged.tryComplete(DrillTally.merge(got));
       }
     });
-    long timer = vertx.setTimer(COLLECT_MILLIS, t -> merged.tryComplete(DrillWatch.merge(got)));
+    long timer = vertx.setTimer(COLLECT_MILLIS, t -> merged.tryComplete(DrillTally.merge(got)));
     consumer.completion().onSuccess(v -> vertx.eventBus().publish(Addresses.DRILL_COLLECT, new JsonObject()
         .put("drill", drill).put("reply", replies)));
     return merged.future().onComplete(ar -> {
@@ -163,7 +163,7 @@ public final class DrillVerticle extends VerticleBase {
   private Future<JsonObject> begin(DrillPlan plan, String trigger) {
     long now = clock.nowMillis();
     long until = now + plan.duration().toMillis();
-    DrillOverride override = new DrillOverride(UUID.randomUUID().toString(), plan.kind().override(), plan.target().id(),
+    DrillOverride override = new DrillOverride(UUID.randomUUID().toString(), plan.kind(), plan.target().id(),
         plan.target().modelGroup(), until, until + GRACE_MILLIS + plan.recoveryLimit().toMillis(), plan.live(), now);
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_OVERRIDE_MAP)
         .compose(map -> claim(map, override, plan.duration().toMillis() + GRACE_MILLIS))
@@ -315,7 +315,7 @@ public final class DrillVerticle extends VerticleBase {
           .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
           .putHeader(ApiVerticle.DRILL_HEADER, override.drill())
           .setIdleTimeout(config.airbag().requestTimeout().toMillis() + 5_000);
-      // How each was answered the nodes record (DrillWatch); here only what never got an answer.
+      // How each was answered the nodes record (DrillTally); here only what never got an answer.
       http.request(options).compose(req -> req.send(body.toBuffer()).compose(resp -> resp.body()))
           .onComplete(ar -> {
             if (ar.failed()) {

@@ -1,9 +1,9 @@
 package dev.airbag.node.judge;
 
-import dev.airbag.node.bus.Gathering;
+import dev.airbag.node.bus.TimedBatch;
 import dev.airbag.node.lane.ProviderLane;
-import dev.airbag.node.lane.ProviderLanes;
-import dev.airbag.node.routing.Caller;
+import dev.airbag.node.lane.LaneSource;
+import dev.airbag.node.lane.RequestOrigin;
 
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;
@@ -52,11 +52,11 @@ public final class JudgeVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final JudgeSettings settings;
   private final Clock clock;
-  private final ProviderLanes laneSource;
+  private final LaneSource laneSource;
   private Map<String, ProviderLane> lanes;
   private final ArrayDeque<JudgeSample> queue = new ArrayDeque<>();
   /** Each judged deployment's scores, gathered before they go to its verticle. */
-  private final Map<String, Gathering<JudgeScore>> scores = new HashMap<>();
+  private final Map<String, TimedBatch<JudgeScore>> scores = new HashMap<>();
   private int inFlight;
   private double budget;
   private long budgetCheckedAt;
@@ -67,7 +67,7 @@ public final class JudgeVerticle extends VerticleBase {
   private long unparseable;
   private long judgeFailed;
 
-  public JudgeVerticle(GatewayConfig config, Clock clock, ProviderLanes laneSource) {
+  public JudgeVerticle(GatewayConfig config, Clock clock, LaneSource laneSource) {
     this.config = config;
     this.settings = config.airbag().judge();
     this.clock = clock;
@@ -144,7 +144,7 @@ public final class JudgeVerticle extends VerticleBase {
         new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
         OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
     long deadline = clock.nanoTime() + JUDGE_DEADLINE.toNanos();
-    return lanes.get(judge.id()).call(rubric, deadline, Caller.JUDGE, Context.root())
+    return lanes.get(judge.id()).call(rubric, deadline, RequestOrigin.JUDGE, Context.root())
         .map(reply -> {
           if (reply.outcome() != Outcome.SUCCESS) {
             judgeFailed++;
@@ -166,8 +166,8 @@ public final class JudgeVerticle extends VerticleBase {
   }
 
   /** Where a deployment's scores gather before they go to its verticle. */
-  private Gathering<JudgeScore> scoresOf(String deployment) {
-    return scores.computeIfAbsent(deployment, d -> new Gathering<>(vertx, SCORE_GATHER_MILLIS,
+  private TimedBatch<JudgeScore> scoresOf(String deployment) {
+    return scores.computeIfAbsent(deployment, d -> new TimedBatch<>(vertx, SCORE_GATHER_MILLIS,
         gathered -> vertx.eventBus().send(Addresses.judgeScore(d), new JudgeScores(gathered))));
   }
 

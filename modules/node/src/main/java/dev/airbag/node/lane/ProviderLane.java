@@ -1,13 +1,14 @@
 package dev.airbag.node.lane;
 
+import dev.airbag.node.drill.DrillKind;
+
 import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.breaker.BreakerView;
-import dev.airbag.node.bus.Gathering;
-import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.bus.TimedBatch;
+import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillOverride;
-import dev.airbag.node.drill.Garble;
-import dev.airbag.node.routing.Caller;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.drill.DegradedAnswers;
+import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 import dev.airbag.node.telemetry.NodeTracing;
 
@@ -26,7 +27,7 @@ import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeSamples;
-import dev.airbag.node.bus.Successes;
+import dev.airbag.node.bus.SuccessBatch;
 import dev.airbag.providers.http.ProviderClient;
 import dev.airbag.providers.http.ProviderException;
 import io.micrometer.core.instrument.Counter;
@@ -47,11 +48,11 @@ import java.util.function.DoubleSupplier;
 /**
  * One event loop's way to one deployment: makes the calls, with the per-call timeout and num_retries,
  * on the loop that serves the request, so the healthy path never leaves its thread. The breaker stays
- * with the deployment's {@link ProviderVerticle}: while its published {@link BreakerView} reads CLOSED
+ * with the deployment's {@link BreakerVerticle}: while its published {@link BreakerView} reads CLOSED
  * the lane calls without asking, while OPEN it skips without asking, and otherwise (HALF_OPEN, or an
  * OPEN whose time is up) it asks the verticle for a permit. Every call's outcome goes to the verticle:
  * failures and permitted calls one by one as a {@link CallRecord}, the healthy path's successes gathered
- * for {@link #GATHER_MILLIS} as {@link Successes}. Use it only on the context that made it.
+ * for {@link #GATHER_MILLIS} as {@link SuccessBatch}. Use it only on the context that made it.
  */
 public final class ProviderLane {
 
@@ -67,7 +68,7 @@ public final class ProviderLane {
   private final ProviderClient client;
   /** The same deployment with a drill's broken key, for calls made while a failover drill is on it. */
   private final ProviderClient brokenKeyClient;
-  private final DrillBoard drills;
+  private final DrillsInForce drills;
   private final Deployment deployment;
   private final RouterSettings router;
   private final JudgeSettings judging;
@@ -80,17 +81,17 @@ public final class ProviderLane {
   private final String successes;
   private final long slowMillis;
   private final NodeMetrics metrics;
-  private final MinuteStats minutes;
+  private final MinuteCounters minutes;
   private final NodeTracing tracing;
   private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
   private final Timer callDuration;
   private int gathered;
   private int gatheredSlow;
-  private final Gathering<JudgeSample> samples;
+  private final TimedBatch<JudgeSample> samples;
 
   ProviderLane(Vertx vertx, ProviderClient client, ProviderClient brokenKeyClient, Deployment deployment, RouterSettings router,
-      JudgeSettings judging, Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
-      NodeMetrics metrics, MinuteStats minutes, NodeTracing tracing) {
+      JudgeSettings judging, Set<AnswerCheck> checks, Clock clock, DoubleSupplier random, BreakerBoard board, DrillsInForce drills,
+      NodeMetrics metrics, MinuteCounters minutes, NodeTracing tracing) {
     this.tracing = tracing;
     this.minutes = minutes;
     this.vertx = vertx;
@@ -110,7 +111,7 @@ public final class ProviderLane {
     this.slowMillis = deployment.breaker().slowCallThreshold().toMillis();
     this.metrics = metrics;
     this.callDuration = metrics.callDuration(deployment);
-    this.samples = new Gathering<>(vertx, SAMPLE_GATHER_MILLIS, gathered -> vertx.eventBus().send(Addresses.JUDGE, new JudgeSamples(gathered)));
+    this.samples = new TimedBatch<>(vertx, SAMPLE_GATHER_MILLIS, gathered -> vertx.eventBus().send(Addresses.JUDGE, new JudgeSamples(gathered)));
   }
 
   Deployment deployment() {
@@ -121,12 +122,12 @@ public final class ProviderLane {
    * Answers a request from this deployment, or says why not; never fails. What the answer is checked and
    * judged by depends on the {@code caller}. Each attempt is a span under {@code trace}.
    */
-  public Future<ProviderReply> call(ChatRequest request, long deadlineNanos, Caller caller, Context trace) {
+  public Future<ProviderReply> call(ChatRequest request, long deadlineNanos, RequestOrigin origin, Context trace) {
     long now = clock.nowMillis();
     BreakerView view = board.view(deployment.id());
     if (view.callable(now)) {
       Promise<ProviderReply> reply = Promise.promise();
-      attempt(request, deadlineNanos, caller, trace, reply, 1, Permit.CALL, false);
+      attempt(request, deadlineNanos, origin, trace, reply, 1, Permit.CALL, false);
       return reply.future();
     }
     if (view.benched(now)) {
@@ -144,7 +145,7 @@ public final class ProviderLane {
             return Future.succeededFuture(benched(board.view(deployment.id())));
           }
           Promise<ProviderReply> reply = Promise.promise();
-          attempt(request, deadlineNanos, caller, trace, reply, 1, permit, true);
+          attempt(request, deadlineNanos, origin, trace, reply, 1, permit, true);
           return reply.future();
         });
   }
@@ -155,7 +156,7 @@ public final class ProviderLane {
     return ProviderReply.failed(new ProviderException(Outcome.BENCHED, deployment.id() + why), 0);
   }
 
-  private void attempt(ChatRequest request, long deadlineNanos, Caller caller, Context trace, Promise<ProviderReply> reply,
+  private void attempt(ChatRequest request, long deadlineNanos, RequestOrigin origin, Context trace, Promise<ProviderReply> reply,
       int attempt, Permit permit, boolean granted) {
     long remainingMillis = (deadlineNanos - clock.nanoTime()) / 1_000_000;
     if (remainingMillis <= 0) {
@@ -167,15 +168,15 @@ public final class ProviderLane {
     Span span = tracing.attempt(trace, deployment, attempt);
     Map<String, String> traceHeaders = NodeTracing.headers(span);
     DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
-    ProviderClient via = drill != null && drill.kind() == DrillOverride.Kind.BROKEN_KEY ? brokenKeyClient : client;
+    ProviderClient via = drill != null && drill.kind() == DrillKind.FAILOVER ? brokenKeyClient : client;
     if (granted) {
       via.forgetRefusal(); // a permit from the breaker (a probe, a ramp step) is there to reach the provider
     }
     Future<ProviderReply> outcome = request.stream()
         ? via.stream(request, timeout, traceHeaders).map(s -> ProviderReply.streaming(s, attempt))
         : via.complete(request, timeout, traceHeaders).map(r -> ProviderReply.answered(r, attempt));
-    if (drill != null && drill.kind() == DrillOverride.Kind.DEGRADED_ANSWERS && caller == Caller.DRILL && !request.stream()) {
-      outcome = outcome.map(r -> ProviderReply.answered(Garble.answer(r.response().orElseThrow(), drill.seed()), attempt));
+    if (drill != null && drill.kind() == DrillKind.QUALITY && origin == RequestOrigin.DRILL && !request.stream()) {
+      outcome = outcome.map(r -> ProviderReply.answered(DegradedAnswers.answer(r.response().orElseThrow(), drill.seed()), attempt));
     }
     outcome.onComplete(ar -> {
       long latencyNanos = clock.nanoTime() - started;
@@ -186,9 +187,9 @@ public final class ProviderLane {
         // A stream counts as answered at its first token: the caller is committed to it from there.
         report(new CallRecord(permit, Outcome.SUCCESS, latencyMillis, -1), false);
         reply.complete(ar.result());
-        if (caller != Caller.JUDGE) {
+        if (origin != RequestOrigin.JUDGE) {
           boolean recovering = granted || board.view(deployment.id()).state() == BreakerState.HALF_OPEN;
-          ar.result().response().ifPresent(r -> checkQuality(request, r, caller, recovering));
+          ar.result().response().ifPresent(r -> checkQuality(request, r, origin, recovering));
         }
         return;
       }
@@ -217,7 +218,7 @@ public final class ProviderLane {
         vertx.setTimer(Math.max(1, wait), t -> {
           // Another lane's failures may have tripped the breaker meanwhile: then move on instead.
           if (board.view(deployment.id()).callable(clock.nowMillis())) {
-            attempt(request, deadlineNanos, caller, trace, reply, attempt + 1, Permit.CALL, false);
+            attempt(request, deadlineNanos, origin, trace, reply, attempt + 1, Permit.CALL, false);
           } else {
             reply.complete(ProviderReply.failed(failure, attempt));
           }
@@ -260,7 +261,7 @@ public final class ProviderLane {
 
   private void sendGathered() {
     if (gathered > 0) {
-      vertx.eventBus().send(successes, new Successes(gathered, gatheredSlow));
+      vertx.eventBus().send(successes, new SuccessBatch(gathered, gatheredSlow));
       gathered = 0;
       gatheredSlow = 0;
     }
@@ -276,8 +277,8 @@ public final class ProviderLane {
   }
 
   /** A streamed answer reached its end: it gets the checks and the judge's sampling a whole answer gets. */
-  public void streamEnded(ChatRequest request, ChatResponse response, Caller caller) {
-    checkQuality(request, response, caller, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);
+  public void streamEnded(ChatRequest request, ChatResponse response, RequestOrigin origin) {
+    checkQuality(request, response, origin, board.view(deployment.id()).state() == BreakerState.HALF_OPEN);
   }
 
   /**
@@ -287,10 +288,10 @@ public final class ProviderLane {
    * drill on this deployment: each degraded answer goes to the judge, and its recovery is judged as a
    * user's would be.
    */
-  private void checkQuality(ChatRequest request, ChatResponse response, Caller caller, boolean recovering) {
-    if (caller == Caller.DRILL) {
+  private void checkQuality(ChatRequest request, ChatResponse response, RequestOrigin origin, boolean recovering) {
+    if (origin == RequestOrigin.DRILL) {
       DrillOverride drill = drills.latest(deployment.id());
-      if (drill == null || drill.kind() != DrillOverride.Kind.DEGRADED_ANSWERS) {
+      if (drill == null || drill.kind() != DrillKind.QUALITY) {
         return;
       }
       recovering |= drill.activeAt(clock.nowMillis());

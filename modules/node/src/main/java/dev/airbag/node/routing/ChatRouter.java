@@ -1,10 +1,12 @@
 package dev.airbag.node.routing;
 
-import dev.airbag.node.drill.DrillBoard;
-import dev.airbag.node.drill.DrillWatch;
+import dev.airbag.node.lane.RequestOrigin;
+
+import dev.airbag.node.drill.DrillsInForce;
+import dev.airbag.node.drill.DrillTally;
 import dev.airbag.node.lane.ProviderLane;
 import dev.airbag.node.lane.ProviderReply;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 
 import dev.airbag.core.chat.ChatRequest;
@@ -36,13 +38,13 @@ public final class ChatRouter {
   private final TierPlan plan;
   private final Clock clock;
   private final NodeMetrics metrics;
-  private final MinuteStats minutes;
-  private final DrillBoard drills;
+  private final MinuteCounters minutes;
+  private final DrillsInForce drills;
   private final Duration requestTimeout;
   private int rotation;
 
   public ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics,
-      MinuteStats minutes, DrillBoard drills) {
+      MinuteCounters minutes, DrillsInForce drills) {
     this.metrics = metrics;
     this.minutes = minutes;
     this.drills = drills;
@@ -56,11 +58,11 @@ public final class ChatRouter {
   private record Candidate(Tier tier, Deployment deployment) {}
 
   /** Routes a request whose model group is known to exist. */
-  public Future<RoutedAnswer> route(ChatRequest request, Caller caller, Context trace) {
+  public Future<RoutedAnswer> route(ChatRequest request, RequestOrigin origin, Context trace) {
     List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
     long started = clock.nanoTime();
     long sentAt = clock.nowMillis();
-    Walk walk = new Walk(request, caller, chain, started + requestTimeout.toNanos(), trace);
+    Walk walk = new Walk(request, origin, chain, started + requestTimeout.toNanos(), trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
       String tier = answer instanceof RoutedAnswer.Served served ? served.tier() : answer instanceof RoutedAnswer.Canned ? "canned" : null;
@@ -68,8 +70,8 @@ public final class ChatRouter {
         metrics.served(request.model(), tier);
         minutes.served(request.model(), tier);
       }
-      DrillWatch watch = drills.watching(request.model(), sentAt);
-      if (watch != null && watch.counts(caller)) {
+      DrillTally watch = drills.watching(request.model(), sentAt);
+      if (watch != null && watch.counts(origin)) {
         watch.observe(sentAt, clock.nanoTime() - started, answer);
       }
     });
@@ -90,7 +92,7 @@ public final class ChatRouter {
   /** The state of one request's way down the chain. */
   private final class Walk {
     final ChatRequest request;
-    final Caller caller;
+    final RequestOrigin origin;
     final List<Tier> chain;
     final long deadline;
     final Context trace;
@@ -99,10 +101,10 @@ public final class ChatRouter {
     boolean contextJumped;
     Optional<ProviderException> lastFailure = Optional.empty();
 
-    Walk(ChatRequest request, Caller caller, List<Tier> chain, long deadline, Context trace) {
+    Walk(ChatRequest request, RequestOrigin origin, List<Tier> chain, long deadline, Context trace) {
       this.trace = trace;
       this.request = request;
-      this.caller = caller;
+      this.origin = origin;
       this.chain = chain;
       this.deadline = deadline;
     }
@@ -113,7 +115,7 @@ public final class ChatRouter {
         return;
       }
       Candidate candidate = candidates.get(index);
-      lanes.get(candidate.deployment().id()).call(request, deadline, caller, trace)
+      lanes.get(candidate.deployment().id()).call(request, deadline, origin, trace)
           .onSuccess(reply -> onReply(candidates, index, candidate, reply));
     }
 

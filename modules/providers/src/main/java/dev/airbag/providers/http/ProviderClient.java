@@ -55,7 +55,7 @@ public final class ProviderClient {
   /** The provider's URL, parsed once: a plain and a streamed call may differ in path. */
   private final Endpoint plain;
   private final Endpoint streamed;
-  private final Deadlines deadlines;
+  private final TimeoutQueue deadlines;
   /** When a connection was last refused, while that is remembered. */
   private boolean refusalRemembered;
   private long refusedAtNanos;
@@ -68,7 +68,7 @@ public final class ProviderClient {
     this.adapter = WireAdapter.of(deployment.provider());
     this.plain = Endpoint.of(adapter.url(deployment, false));
     this.streamed = Endpoint.of(adapter.url(deployment, true));
-    this.deadlines = new Deadlines(vertx);
+    this.deadlines = new TimeoutQueue(vertx);
   }
 
   private record Endpoint(String host, int port, boolean ssl, String uri) {
@@ -350,10 +350,10 @@ public final class ProviderClient {
 
   /**
    * One call's timeout and in-flight request; touched only on the calling context. A non-streamed call
-   * waits under the client's {@link Deadlines}; a stream (whose timeout moves with every token) and a call
+   * waits under the client's {@link TimeoutQueue}; a stream (whose timeout moves with every token) and a call
    * due before those queued there arm a Vert.x timer of their own.
    */
-  private final class Call implements Deadlines.Timed {
+  private final class Call implements TimeoutQueue.Timed {
     private final long timeoutMillis;
     private Runnable onTimeout;
     private long timer = -1;

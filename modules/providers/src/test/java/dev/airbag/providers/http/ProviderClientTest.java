@@ -326,7 +326,7 @@ class ProviderClientTest {
    * Timer ids count up per Vert.x instance, so every id between two fresh timers is one armed meanwhile;
    * none may be left. The calls run on a Vert.x of their own, with the production client minus its pool
    * cleaner: that cleaner re-arms a timer every second, which the window caught now and then. They are
-   * streamed calls, which arm a timer each (a non-streamed call's deadline is queued, see {@link DeadlinesTest}).
+   * streamed calls, which arm a timer each (a non-streamed call's deadline is queued, see {@link TimeoutQueueTest}).
    */
   @Test
   void callsToARefusingHostLeaveNoTimerBehind() throws Exception {

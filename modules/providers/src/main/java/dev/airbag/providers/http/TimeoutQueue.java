@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  * was set for, finds nothing due, and is set again only while calls are queued; it holds no call.
  * Touched only on the client's context.
  */
-final class Deadlines {
+final class TimeoutQueue {
 
   /** A call under a deadline: when it falls due ({@link System#nanoTime()}), whether it ended, what its timeout does. */
   interface Timed {
@@ -33,7 +33,7 @@ final class Deadlines {
   private int endedInQueue;
   private boolean armed;
 
-  Deadlines(Vertx vertx) {
+  TimeoutQueue(Vertx vertx) {
     this.vertx = vertx;
   }
 

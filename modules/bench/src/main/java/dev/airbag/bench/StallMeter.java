@@ -9,21 +9,21 @@ import org.HdrHistogram.Recorder;
  * (after jHiccup): garbage collection, safepoints, and a CPU taken by the other processes on it. A
  * stall here delays both paths of a run alike; the report shows it so the tail of both can be read.
  */
-final class Hiccups implements AutoCloseable {
+final class StallMeter implements AutoCloseable {
 
   private static final long PERIOD_NANOS = 1_000_000;
   private final Recorder recorder = new Recorder(3);
   private final Thread thread;
   private volatile boolean running = true;
 
-  private Hiccups() {
+  private StallMeter() {
     thread = new Thread(this::run, "hiccup-meter");
     thread.setDaemon(true);
   }
 
   /** Starts measuring now. */
-  static Hiccups start() {
-    Hiccups h = new Hiccups();
+  static StallMeter start() {
+    StallMeter h = new StallMeter();
     h.thread.start();
     return h;
   }

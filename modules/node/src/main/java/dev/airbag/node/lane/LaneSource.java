@@ -1,9 +1,9 @@
 package dev.airbag.node.lane;
 
 import dev.airbag.node.breaker.BreakerBoard;
-import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillOverride;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 import dev.airbag.node.telemetry.NodeTracing;
 
@@ -22,8 +22,8 @@ import java.util.function.DoubleSupplier;
  * What a verticle that calls providers needs to open its own {@link ProviderLane}s: the node's config,
  * clock, randomness, breaker and drill boards, metrics, the dashboard's minute figures and tracing. Each verticle opens its lanes once, in {@code start()}.
  */
-public record ProviderLanes(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, DrillBoard drills,
-    NodeMetrics metrics, MinuteStats minutes, NodeTracing tracing) {
+public record LaneSource(GatewayConfig config, Clock clock, DoubleSupplier random, BreakerBoard board, DrillsInForce drills,
+    NodeMetrics metrics, MinuteCounters minutes, NodeTracing tracing) {
 
   /**
    * Lanes to every deployment for the calling verticle's context, sharing one HTTP client made there,

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * the answer's length. It passes the cheap checks (not empty, not a loop, the question's language), so
  * only a judge can tell, which is the failure a quality drill rehearses. Seeded: a drill's run repeats.
  */
-public final class Garble {
+public final class DegradedAnswers {
 
   private static final String[] SUBJECTS = {"the harbour", "a quiet orchard", "the old lighthouse", "our neighbour's cat",
       "the night train", "a paper kite", "the village choir", "a copper kettle", "the winter market", "a blue bicycle"};
@@ -19,7 +19,7 @@ public final class Garble {
   private static final String[] TAILS = {"for a while", "in the afternoon", "with some care", "as usual", "after the storm",
       "on the way home", "before supper", "at dusk", "without a word", "near the river"};
 
-  private Garble() {}
+  private DegradedAnswers() {}
 
   public static ChatResponse answer(ChatResponse real, long seed) {
     SplittableRandom random = new SplittableRandom(seed ^ real.content().hashCode());

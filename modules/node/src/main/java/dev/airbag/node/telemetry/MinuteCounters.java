@@ -13,9 +13,9 @@ import org.HdrHistogram.Recorder;
 /**
  * This node's figures for the minute under way, for the dashboard's history: per deployment the calls,
  * failures, judge scores and call latency; per model group the requests by tier served. Any event loop
- * records into it; the {@link DashboardVerticle} alone takes the minute's figures out.
+ * records into it; the {@link HistoryWriter} alone takes the minute's figures out.
  */
-public final class MinuteStats {
+public final class MinuteCounters {
 
   /** One deployment's counters; the latency recorder hands out what was recorded since it was last asked. */
   public static final class Calls {
@@ -23,13 +23,13 @@ public final class MinuteStats {
     public final LongAdder failures = new LongAdder();
     public final LongAdder judged = new LongAdder();
     public final java.util.concurrent.atomic.DoubleAdder judgeSum = new java.util.concurrent.atomic.DoubleAdder();
-    public final Recorder micros = new Recorder(Histograms.MAX_MICROS, 2);
+    public final Recorder micros = new Recorder(LatencyHistograms.MAX_MICROS, 2);
   }
 
   private final Map<String, Calls> deployments = new LinkedHashMap<>();
   private final Map<String, Map<String, LongAdder>> tiers = new ConcurrentHashMap<>();
 
-  public MinuteStats(GatewayConfig config) {
+  public MinuteCounters(GatewayConfig config) {
     for (Deployment d : config.deployments()) {
       deployments.put(d.id(), new Calls());
     }
@@ -46,7 +46,7 @@ public final class MinuteStats {
       c.failures.increment();
     }
     if (latencyNanos >= 0) { // a stream that broke after its first token has no latency of its own
-      c.micros.recordValue(Math.min(Histograms.MAX_MICROS, latencyNanos / 1_000));
+      c.micros.recordValue(Math.min(LatencyHistograms.MAX_MICROS, latencyNanos / 1_000));
     }
   }
 

@@ -7,12 +7,12 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /** Latency histograms as they travel between nodes and rest in the cluster: compressed, in base64. */
-public final class Histograms {
+public final class LatencyHistograms {
 
   /** The longest latency recorded, in microseconds; longer ones count as this. */
   public static final long MAX_MICROS = 600_000_000L;
 
-  private Histograms() {}
+  private LatencyHistograms() {}
 
   public static Histogram empty() {
     return new Histogram(MAX_MICROS, 2);

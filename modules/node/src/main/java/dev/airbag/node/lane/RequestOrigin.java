@@ -1,7 +1,7 @@
-package dev.airbag.node.routing;
+package dev.airbag.node.lane;
 
 /** Who a provider call is for: what it may be checked, judged and (in a quality drill) degraded by. */
-public enum Caller {
+public enum RequestOrigin {
   /** A product's request: checked, and sampled for the judge. */
   USER,
   /** A drill's synthetic request: never judged, except in a quality drill, where judging it is the point. */

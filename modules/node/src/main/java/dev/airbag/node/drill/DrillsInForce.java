@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * writer of its entry; lanes read it on every call. An entry stays after its time (the drill's recovery
  * still needs to know it), but {@link #active} reads it as absent then.
  */
-public final class DrillBoard {
+public final class DrillsInForce {
 
   private final Map<String, DrillOverride> overrides = new ConcurrentHashMap<>();
   /** By model group: the latest drill's watch of its traffic. */
-  private final Map<String, DrillWatch> watches = new ConcurrentHashMap<>();
+  private final Map<String, DrillTally> watches = new ConcurrentHashMap<>();
 
   /** The override on {@code deployment} at {@code nowMillis}, or null: a null check on the healthy path. */
   public DrillOverride active(String deployment, long nowMillis) {
@@ -39,14 +39,14 @@ public final class DrillBoard {
   }
 
   /** The watch on {@code modelGroup}'s traffic while a drill wants it, or null. */
-  public DrillWatch watching(String modelGroup, long nowMillis) {
-    DrillWatch w = watches.get(modelGroup);
+  public DrillTally watching(String modelGroup, long nowMillis) {
+    DrillTally w = watches.get(modelGroup);
     return w != null && nowMillis < w.drill().watchUntilMillis() ? w : null;
   }
 
   /** This node's watch of {@code drill}, or null when it never heard of it. */
-  DrillWatch watch(String drill) {
-    for (DrillWatch w : watches.values()) {
+  DrillTally watch(String drill) {
+    for (DrillTally w : watches.values()) {
       if (w.drill().drill().equals(drill)) {
         return w;
       }
@@ -58,7 +58,7 @@ public final class DrillBoard {
   public void put(DrillOverride override) {
     DrillOverride before = overrides.put(override.deployment(), override);
     if (before == null || !before.drill().equals(override.drill())) {
-      watches.put(override.modelGroup(), new DrillWatch(override));
+      watches.put(override.modelGroup(), new DrillTally(override));
     }
   }
 }

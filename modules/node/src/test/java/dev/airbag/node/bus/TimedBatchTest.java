@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What a lane samples for the judge, and the judge's scores, go on together: one message, not one each. */
-class GatheringTest {
+class TimedBatchTest {
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -27,9 +27,9 @@ class GatheringTest {
   void whatIsAddedWithinTheWindowGoesOnInOneHandingOnAndNothingIsLost() {
     List<List<String>> handedOn = new CopyOnWriteArrayList<>();
     Context loop = vertx.getOrCreateContext();
-    Gathering<String>[] gathering = new Gathering[1];
+    TimedBatch<String>[] gathering = new TimedBatch[1];
     loop.runOnContext(v -> {
-      gathering[0] = new Gathering<>(vertx, 50, handedOn::add);
+      gathering[0] = new TimedBatch<>(vertx, 50, handedOn::add);
       gathering[0].add("a");
       gathering[0].add("b");
       gathering[0].add("c");

@@ -1,6 +1,6 @@
 package dev.airbag.node.dashboard;
 
-import dev.airbag.node.telemetry.Histograms;
+import dev.airbag.node.telemetry.LatencyHistograms;
 
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.config.Deployment;
@@ -19,9 +19,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The dashboard's picture of a span of minutes, cluster-wide or one node's: per deployment the calls,
  * error rate, judge mean, p95 call latency and the breaker's worst state each minute; per model group
- * the requests by tier. Read from the minutes every node keeps in {@link DashboardVerticle#MAP}.
+ * the requests by tier. Read from the minutes every node keeps in {@link HistoryWriter#MAP}.
  */
-public final class DashboardData {
+public final class HistoryQuery {
 
   /** A span this short is read key by key; a longer one as the whole map. */
   private static final int FEW_MINUTES = 5;
@@ -29,7 +29,7 @@ public final class DashboardData {
   private final Vertx vertx;
   private final GatewayConfig config;
 
-  public DashboardData(Vertx vertx, GatewayConfig config) {
+  public HistoryQuery(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.config = config;
   }
@@ -39,17 +39,17 @@ public final class DashboardData {
    * or one node's. Members present now are listed, so a node that just joined can be picked.
    */
   public Future<JsonObject> minutes(long sinceMillis, long nowMillis, String node, List<String> members) {
-    long from = sinceMillis - Math.floorMod(sinceMillis, DashboardVerticle.MINUTE_MILLIS);
-    long to = nowMillis - Math.floorMod(nowMillis, DashboardVerticle.MINUTE_MILLIS);
+    long from = sinceMillis - Math.floorMod(sinceMillis, HistoryWriter.MINUTE_MILLIS);
+    long to = nowMillis - Math.floorMod(nowMillis, HistoryWriter.MINUTE_MILLIS);
     return records(from, to, members).compose(records -> vertx.executeBlocking(() -> aggregate(records, from, to, node, members)));
   }
 
   private Future<List<JsonObject>> records(long from, long to, List<String> members) {
-    Future<io.vertx.core.shareddata.AsyncMap<String, JsonObject>> map = vertx.sharedData().getAsyncMap(DashboardVerticle.MAP);
-    if ((to - from) / DashboardVerticle.MINUTE_MILLIS < FEW_MINUTES) {
+    Future<io.vertx.core.shareddata.AsyncMap<String, JsonObject>> map = vertx.sharedData().getAsyncMap(HistoryWriter.MAP);
+    if ((to - from) / HistoryWriter.MINUTE_MILLIS < FEW_MINUTES) {
       return map.compose(m -> {
         List<Future<JsonObject>> gets = new ArrayList<>();
-        for (long minute = from; minute <= to; minute += DashboardVerticle.MINUTE_MILLIS) {
+        for (long minute = from; minute <= to; minute += HistoryWriter.MINUTE_MILLIS) {
           for (String member : members) {
             gets.add(m.get(minute + "/" + member));
           }
@@ -61,7 +61,7 @@ public final class DashboardData {
   }
 
   private JsonObject aggregate(List<JsonObject> records, long from, long to, String node, List<String> members) {
-    int n = (int) ((to - from) / DashboardVerticle.MINUTE_MILLIS) + 1;
+    int n = (int) ((to - from) / HistoryWriter.MINUTE_MILLIS) + 1;
     TreeSet<String> nodes = new TreeSet<>(members);
     // Per deployment and minute: calls, failures, judged, judge sum, the worst state, the merged latency.
     Map<String, long[][]> counts = new TreeMap<>();
@@ -83,7 +83,7 @@ public final class DashboardData {
       if (minute < from || minute > to || node != null && !node.equals(r.getString("node"))) {
         continue;
       }
-      int i = (int) ((minute - from) / DashboardVerticle.MINUTE_MILLIS);
+      int i = (int) ((minute - from) / HistoryWriter.MINUTE_MILLIS);
       r.getJsonObject("deployments").forEach(e -> {
         if (!counts.containsKey(e.getKey())) {
           return; // a deployment another config version had
@@ -95,12 +95,12 @@ public final class DashboardData {
         c[2][i] += d.getLong("judged");
         judgeSums.get(e.getKey())[i] += d.getDouble("judge_sum");
         int[] s = states.get(e.getKey());
-        s[i] = Math.max(s[i], DashboardVerticle.rank(BreakerState.valueOf(d.getString("state"))));
+        s[i] = Math.max(s[i], HistoryWriter.rank(BreakerState.valueOf(d.getString("state"))));
         Histogram[] h = latency.get(e.getKey());
         if (h[i] == null) {
-          h[i] = Histograms.empty();
+          h[i] = LatencyHistograms.empty();
         }
-        h[i].add(Histograms.decode(d.getString("latency")));
+        h[i].add(LatencyHistograms.decode(d.getString("latency")));
       });
       r.getJsonObject("tiers").forEach(g -> ((JsonObject) g.getValue()).forEach(t -> tiers
           .computeIfAbsent(g.getKey(), k -> new TreeMap<>()).computeIfAbsent(t.getKey(), k -> new long[n])[i] +=
@@ -108,7 +108,7 @@ public final class DashboardData {
     }
     JsonArray times = new JsonArray();
     for (int i = 0; i < n; i++) {
-      times.add(from + i * DashboardVerticle.MINUTE_MILLIS);
+      times.add(from + i * HistoryWriter.MINUTE_MILLIS);
     }
     JsonObject deployments = new JsonObject();
     for (Deployment d : config.deployments()) {
@@ -123,9 +123,9 @@ public final class DashboardData {
         errorRate.add(c[0][i] == 0 ? null : (double) c[1][i] / c[0][i]);
         judge.add(c[2][i] == 0 ? null : judgeSums.get(d.id())[i] / c[2][i]);
         Histogram h = latency.get(d.id())[i];
-        p95.add(h == null || h.getTotalCount() == 0 ? null : Histograms.millis(h, 95));
+        p95.add(h == null || h.getTotalCount() == 0 ? null : LatencyHistograms.millis(h, 95));
         int s = states.get(d.id())[i];
-        state.add(s < 0 ? null : DashboardVerticle.ofRank(s).name());
+        state.add(s < 0 ? null : HistoryWriter.ofRank(s).name());
       }
       deployments.put(d.id(), new JsonObject().put("model_group", d.modelGroup()).put("provider", d.provider().prefix())
           .put("calls", calls).put("error_rate", errorRate).put("judge", judge).put("p95_ms", p95).put("state", state));

@@ -1,8 +1,8 @@
 package dev.airbag.node.drill;
 
-import dev.airbag.node.routing.Caller;
+import dev.airbag.node.lane.RequestOrigin;
 import dev.airbag.node.routing.RoutedAnswer;
-import dev.airbag.node.telemetry.Histograms;
+import dev.airbag.node.telemetry.LatencyHistograms;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * drill's own, or with {@link DrillOverride#live} every request), how it was answered and how long it
  * took at the gateway. Any event loop records into it; the drill's node merges every node's at the end.
  */
-public final class DrillWatch {
+public final class DrillTally {
 
   private final DrillOverride drill;
   private final LongAdder requests = new LongAdder();
@@ -32,15 +32,15 @@ public final class DrillWatch {
   private final Map<String, LongAdder> byDeployment = new ConcurrentHashMap<>();
   /** Who answered the window's requests that the target did not, as "deployment (tier tier)". */
   private final Map<String, LongAdder> windowAnsweredBy = new ConcurrentHashMap<>();
-  private final ConcurrentHistogram micros = new ConcurrentHistogram(Histograms.MAX_MICROS, 2);
+  private final ConcurrentHistogram micros = new ConcurrentHistogram(LatencyHistograms.MAX_MICROS, 2);
 
-  DrillWatch(DrillOverride drill) {
+  DrillTally(DrillOverride drill) {
     this.drill = drill;
   }
 
   /** The figures of a node that saw none of a drill's traffic. */
   static JsonObject none() {
-    return new DrillWatch(null).toJson();
+    return new DrillTally(null).toJson();
   }
 
   DrillOverride drill() {
@@ -48,14 +48,14 @@ public final class DrillWatch {
   }
 
   /** Whether a request from {@code caller} is traffic this drill judges Airbag by. */
-  public boolean counts(Caller caller) {
-    return caller == Caller.DRILL || drill.live() && caller == Caller.USER;
+  public boolean counts(RequestOrigin origin) {
+    return origin == RequestOrigin.DRILL || drill.live() && origin == RequestOrigin.USER;
   }
 
   /** One request to the target's model group, answered after {@code latencyNanos}; sent at {@code sentAtMillis}. */
   public void observe(long sentAtMillis, long latencyNanos, RoutedAnswer answer) {
     requests.increment();
-    micros.recordValue(Math.min(Histograms.MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
+    micros.recordValue(Math.min(LatencyHistograms.MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
     boolean failed = answer instanceof RoutedAnswer.Canned;
     if (failed) {
       userVisibleErrors.increment();
@@ -85,13 +85,13 @@ public final class DrillWatch {
         .put("window_elsewhere", windowElsewhere.sum()).put("window_elsewhere_answered", windowElsewhereAnswered.sum())
         .put("window_elsewhere_max_attempts", windowElsewhereMaxAttempts.get())
         .put("by_deployment", counts(byDeployment)).put("window_answered_by", counts(windowAnsweredBy))
-        .put("latency_micros", Histograms.encode(micros.copy()));
+        .put("latency_micros", LatencyHistograms.encode(micros.copy()));
   }
 
   /** Every node's figures added up, the latency histograms merged into percentiles. */
   static JsonObject merge(List<JsonObject> nodes) {
     JsonObject sum = new JsonObject();
-    Histogram latency = Histograms.empty();
+    Histogram latency = LatencyHistograms.empty();
     Map<String, Long> byDeployment = new TreeMap<>();
     Map<String, Long> answeredBy = new TreeMap<>();
     long[] totals = new long[6];
@@ -106,15 +106,15 @@ public final class DrillWatch {
       maxAttempts = Math.max(maxAttempts, n.getInteger("window_elsewhere_max_attempts"));
       n.getJsonObject("by_deployment").forEach(e -> byDeployment.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
       n.getJsonObject("window_answered_by").forEach(e -> answeredBy.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
-      latency.add(Histograms.decode(n.getString("latency_micros")));
+      latency.add(LatencyHistograms.decode(n.getString("latency_micros")));
     }
     sum.put("requests", totals[0]).put("user_visible_errors", totals[1]).put("window_requests", totals[2])
         .put("window_by_target", totals[3]).put("window_elsewhere", totals[4]).put("window_elsewhere_answered", totals[5])
         .put("window_elsewhere_max_attempts", maxAttempts).put("by_deployment", new JsonObject(new TreeMap<>(byDeployment)))
         .put("window_answered_by", new JsonObject(new TreeMap<>(answeredBy)));
     if (latency.getTotalCount() > 0) {
-      sum.put("p50_ms", Histograms.millis(latency, 50)).put("p95_ms", Histograms.millis(latency, 95))
-          .put("p99_ms", Histograms.millis(latency, 99))
+      sum.put("p50_ms", LatencyHistograms.millis(latency, 50)).put("p95_ms", LatencyHistograms.millis(latency, 95))
+          .put("p99_ms", LatencyHistograms.millis(latency, 99))
           .put("max_ms", Math.round(latency.getMaxValue() / 100.0) / 10.0);
     }
     return sum;

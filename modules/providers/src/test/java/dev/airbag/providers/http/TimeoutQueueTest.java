@@ -13,11 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Non-streamed calls' timeouts: each call that has not ended times out at its deadline, in order, and no other. */
-class DeadlinesTest {
+class TimeoutQueueTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
-  private final Deadlines deadlines = new Deadlines(vertx);
+  private final TimeoutQueue deadlines = new TimeoutQueue(vertx);
   /** The calls that timed out, in the order they did. */
   private final List<String> expired = new CopyOnWriteArrayList<>();
 
@@ -26,7 +26,7 @@ class DeadlinesTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private final class FakeCall implements Deadlines.Timed {
+  private final class FakeCall implements TimeoutQueue.Timed {
     final String name;
     final long dueNanos;
     final CompletableFuture<Long> expiredAt = new CompletableFuture<>();

@@ -20,9 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code scripts/bench jmh [JMH options]}.
  */
-final class Micro {
+final class JmhRunner {
 
-  private Micro() {}
+  private JmhRunner() {}
 
   static void main(Path out, String[] jmhArgs) throws Exception {
     Files.createDirectories(out);

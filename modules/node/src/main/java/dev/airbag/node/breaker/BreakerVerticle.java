@@ -1,10 +1,10 @@
 package dev.airbag.node.breaker;
 
 import dev.airbag.node.cluster.EventLog;
-import dev.airbag.node.drill.DrillBoard;
+import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillOverride;
 import dev.airbag.node.drill.DrillSightings;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 
 import dev.airbag.core.breaker.Breaker;
@@ -26,7 +26,7 @@ import dev.airbag.node.bus.BreakerCommand;
 import dev.airbag.node.bus.CallRecord;
 import dev.airbag.node.bus.JudgeScore;
 import dev.airbag.node.bus.JudgeScores;
-import dev.airbag.node.bus.Successes;
+import dev.airbag.node.bus.SuccessBatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -49,9 +49,9 @@ import java.util.logging.Logger;
  * Across the cluster, it publishes its breaker's decisions at once and its window deltas every
  * {@value #PUBLISH_EVERY_MILLIS} ms, and takes in every other node's.
  */
-public final class ProviderVerticle extends VerticleBase {
+public final class BreakerVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(ProviderVerticle.class.getName());
+  private static final Logger LOG = Logger.getLogger(BreakerVerticle.class.getName());
   /** How often this node's window deltas go to the other nodes. */
   static final long PUBLISH_EVERY_MILLIS = 250;
 
@@ -61,8 +61,8 @@ public final class ProviderVerticle extends VerticleBase {
   private final DoubleSupplier random;
   private final String node;
   private final BreakerBoard board;
-  private final DrillBoard drills;
-  private final MinuteStats minutes;
+  private final DrillsInForce drills;
+  private final MinuteCounters minutes;
   private DrillSightings sightings;
   /** The drill whose first failed call this node has reported, so it reports once. */
   private String firstFailureSeen;
@@ -84,8 +84,8 @@ public final class ProviderVerticle extends VerticleBase {
   private volatile double errorRate;
   private volatile double judgeMean = Double.NaN;
 
-  public ProviderVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
-      BreakerBoard board, DrillBoard drills, NodeMetrics metrics, MinuteStats minutes, EventLog events) {
+  public BreakerVerticle(Deployment deployment, RouterSettings router, Clock clock, DoubleSupplier random, String node,
+      BreakerBoard board, DrillsInForce drills, NodeMetrics metrics, MinuteCounters minutes, EventLog events) {
     this.drills = drills;
     this.minutes = minutes;
     this.metrics = metrics;
@@ -117,7 +117,7 @@ public final class ProviderVerticle extends VerticleBase {
         m.reply(null); // a lane waiting to see what its failure decided
       }
     });
-    MessageConsumer<Successes> successes = bus.localConsumer(Addresses.providerSuccesses(deployment.id()), m -> {
+    MessageConsumer<SuccessBatch> successes = bus.localConsumer(Addresses.providerSuccesses(deployment.id()), m -> {
       recordSuccesses(m.body());
       publishView();
     });
@@ -312,7 +312,7 @@ public final class ProviderVerticle extends VerticleBase {
   }
 
   /** Each success of the batch as if it came alone: the slow ones at the threshold, the others instantly. */
-  private void recordSuccesses(Successes batch) {
+  private void recordSuccesses(SuccessBatch batch) {
     long slowMillis = deployment.breaker().slowCallThreshold().toMillis();
     for (int i = 0; i < batch.calls(); i++) {
       count(breaker.record(Permit.CALL, Outcome.SUCCESS, i < batch.slow() ? slowMillis : 0));

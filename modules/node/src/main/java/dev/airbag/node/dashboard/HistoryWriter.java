@@ -1,8 +1,8 @@
 package dev.airbag.node.dashboard;
 
 import dev.airbag.node.breaker.BreakerBoard;
-import dev.airbag.node.telemetry.Histograms;
-import dev.airbag.node.telemetry.MinuteStats;
+import dev.airbag.node.telemetry.LatencyHistograms;
+import dev.airbag.node.telemetry.MinuteCounters;
 
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.time.Clock;
@@ -15,19 +15,19 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Keeps this node's share of the dashboard's history in the cluster: every {@value #FLUSH_MILLIS} ms it
- * takes what {@link MinuteStats} counted, adds it to the minute under way, and writes that minute to the
+ * takes what {@link MinuteCounters} counted, adds it to the minute under way, and writes that minute to the
  * clustered map {@value #MAP} under {@code <minute>/<node>}, where it stays {@link #KEEP_MILLIS}. Any node,
  * one that just joined too, draws the same 24 hours from the map.
  */
-public final class DashboardVerticle extends VerticleBase {
+public final class HistoryWriter extends VerticleBase {
 
   public static final String MAP = "airbag.history";
   public static final long FLUSH_MILLIS = 2_000;
   public static final long MINUTE_MILLIS = 60_000;
   static final long KEEP_MILLIS = 24 * 60 * MINUTE_MILLIS + 2 * MINUTE_MILLIS;
-  private static final Logger LOG = Logger.getLogger(DashboardVerticle.class.getName());
+  private static final Logger LOG = Logger.getLogger(HistoryWriter.class.getName());
 
-  private final MinuteStats stats;
+  private final MinuteCounters stats;
   private final BreakerBoard board;
   private final Clock clock;
   private final String node;
@@ -36,7 +36,7 @@ public final class DashboardVerticle extends VerticleBase {
   private JsonObject record;
   private Map<String, Histogram> latency;
 
-  public DashboardVerticle(MinuteStats stats, BreakerBoard board, Clock clock, String node) {
+  public HistoryWriter(MinuteCounters stats, BreakerBoard board, Clock clock, String node) {
     this.stats = stats;
     this.board = board;
     this.clock = clock;
@@ -68,9 +68,9 @@ public final class DashboardVerticle extends VerticleBase {
           .put("failures", d.getLong("failures") + c.failures.sumThenReset())
           .put("judged", d.getLong("judged") + c.judged.sumThenReset())
           .put("judge_sum", d.getDouble("judge_sum") + c.judgeSum.sumThenReset());
-      Histogram h = latency.computeIfAbsent(id, k -> Histograms.empty());
+      Histogram h = latency.computeIfAbsent(id, k -> LatencyHistograms.empty());
       h.add(c.micros.getIntervalHistogram());
-      d.put("latency", Histograms.encode(h));
+      d.put("latency", LatencyHistograms.encode(h));
       // The minute's worst state: an OPEN that lasted a few seconds still shows on the band.
       BreakerState seen = board.view(id).state();
       if (worse(seen, BreakerState.valueOf(d.getString("state")))) {

@@ -8,4 +8,4 @@ package dev.airbag.node.bus;
  *
  * @param slow how many of them took at least the breaker's {@code slow_call_threshold}
  */
-public record Successes(int calls, int slow) {}
+public record SuccessBatch(int calls, int slow) {}
