@@ -1,6 +1,6 @@
 package dev.airbag.node;
 
-import dev.airbag.node.api.ApiVerticle;
+import dev.airbag.node.api.ServerVerticle;
 import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.breaker.BreakerVerticle;
 import dev.airbag.node.cluster.Cluster;
@@ -83,9 +83,9 @@ public final class AirbagNode {
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
-        .compose(port -> vertx.deployVerticle(() -> new ApiVerticle(config, plan, lanes, options.host(), port, node, events),
+        .compose(port -> vertx.deployVerticle(() -> new ServerVerticle(config, plan, lanes, options.host(), port, node, events),
                 new DeploymentOptions().setInstances(options.apiInstances()))
-            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, options.clock(), node, board, drills, events, options.host(), port)))
+            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, plan, options.clock(), node, board, drills, events, options.host(), port)))
             .map(id -> new AirbagNode(port, node)));
   }
 

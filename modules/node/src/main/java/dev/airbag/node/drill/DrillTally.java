@@ -1,7 +1,6 @@
 package dev.airbag.node.drill;
 
 import dev.airbag.node.lane.RequestOrigin;
-import dev.airbag.node.routing.RoutedAnswer;
 import dev.airbag.node.telemetry.LatencyHistograms;
 
 import io.vertx.core.json.JsonObject;
@@ -52,15 +51,17 @@ public final class DrillTally {
     return origin == RequestOrigin.DRILL || drill.live() && origin == RequestOrigin.USER;
   }
 
-  /** One request to the target's model group, answered after {@code latencyNanos}; sent at {@code sentAtMillis}. */
-  public void observe(long sentAtMillis, long latencyNanos, RoutedAnswer answer) {
+  /**
+   * One request to the target's model group, sent at {@code sentAtMillis} and answered after
+   * {@code latencyNanos}: by {@code deployment} of {@code tier} (both null when no tier answered),
+   * with the canned answer, or refused.
+   */
+  public void observe(long sentAtMillis, long latencyNanos, String deployment, String tier, boolean canned, int attempts) {
     requests.increment();
     micros.recordValue(Math.min(LatencyHistograms.MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
-    boolean failed = answer instanceof RoutedAnswer.Canned;
-    if (failed) {
+    if (canned) {
       userVisibleErrors.increment();
     }
-    String deployment = answer instanceof RoutedAnswer.Served s ? s.deployment() : null;
     if (deployment != null) {
       byDeployment.computeIfAbsent(deployment, d -> new LongAdder()).increment();
     }
@@ -71,10 +72,10 @@ public final class DrillTally {
         return;
       }
       windowElsewhere.increment();
-      windowElsewhereMaxAttempts.accumulateAndGet(answer.attempts(), Math::max);
-      if (answer instanceof RoutedAnswer.Served s) {
+      windowElsewhereMaxAttempts.accumulateAndGet(attempts, Math::max);
+      if (deployment != null) {
         windowElsewhereAnswered.increment();
-        windowAnsweredBy.computeIfAbsent(s.deployment() + " (" + s.tier() + " tier)", k -> new LongAdder()).increment();
+        windowAnsweredBy.computeIfAbsent(deployment + " (" + tier + " tier)", k -> new LongAdder()).increment();
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.airbag.node.drill;
 
-import dev.airbag.node.api.ApiVerticle;
 import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.cluster.Cluster;
 import dev.airbag.node.cluster.EventLog;
@@ -40,6 +39,8 @@ import java.util.logging.Logger;
 public final class DrillVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(DrillVerticle.class.getName());
+  /** Marks a drill's synthetic request with the drill's id. */
+  public static final String DRILL_HEADER = "x-airbag-drill";
   /** After the window, how long the last broken calls get to land before the target's cooldown is cut short. */
   static final long GRACE_MILLIS = 1_000;
   /** How often a running drill's report in the cluster is brought up to date. */
@@ -61,6 +62,7 @@ public final class DrillVerticle extends VerticleBase {
       "A local bakery began donating unsold bread to the shelter, which now serves breakfast to forty people daily.");
 
   private final GatewayConfig config;
+  private final TierPlan tiers;
   private final Clock clock;
   private final String node;
   private final BreakerBoard board;
@@ -71,9 +73,10 @@ public final class DrillVerticle extends VerticleBase {
   private HttpClient http;
   private DrillSightings sightings;
 
-  public DrillVerticle(GatewayConfig config, Clock clock, String node, BreakerBoard board, DrillsInForce drills, EventLog events,
+  public DrillVerticle(GatewayConfig config, TierPlan tiers, Clock clock, String node, BreakerBoard board, DrillsInForce drills, EventLog events,
       String host, int apiPort) {
     this.config = config;
+    this.tiers = tiers;
     this.clock = clock;
     this.node = node;
     this.board = board;
@@ -112,7 +115,7 @@ public final class DrillVerticle extends VerticleBase {
    * down at the time does not make up for it later.
    */
   private void schedule(CronSchedule schedule) {
-    Optional<DrillPlan> plan = DrillPlan.scheduled(config.airbag().drills(), config, new TierPlan(config));
+    Optional<DrillPlan> plan = DrillPlan.scheduled(config.airbag().drills(), config, tiers);
     if (plan.isEmpty()) {
       LOG.warning("airbag.drills.schedule is set, but no deployment has a tier to fail over to: no drill will run by schedule");
       return;
@@ -313,7 +316,7 @@ public final class DrillVerticle extends VerticleBase {
           .add(new JsonObject().put("role", "user").put("content", prompt)));
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(apiHost).setPort(apiPort)
           .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
-          .putHeader(ApiVerticle.DRILL_HEADER, override.drill())
+          .putHeader(DRILL_HEADER, override.drill())
           .setIdleTimeout(config.airbag().requestTimeout().toMillis() + 5_000);
       // How each was answered the nodes record (DrillTally); here only what never got an answer.
       http.request(options).compose(req -> req.send(body.toBuffer()).compose(resp -> resp.body()))

@@ -10,12 +10,12 @@ import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 
 import dev.airbag.core.chat.ChatRequest;
+import dev.airbag.core.config.CannedSettings;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.routing.Tier;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
-import dev.airbag.providers.openai.OpenAiJson;
 import dev.airbag.providers.http.ProviderException;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
@@ -41,10 +41,12 @@ public final class ChatRouter {
   private final MinuteCounters minutes;
   private final DrillsInForce drills;
   private final Duration requestTimeout;
+  private final CannedSettings canned;
   private int rotation;
 
-  public ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, NodeMetrics metrics,
-      MinuteCounters minutes, DrillsInForce drills) {
+  public ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, CannedSettings canned,
+      NodeMetrics metrics, MinuteCounters minutes, DrillsInForce drills) {
+    this.canned = canned;
     this.metrics = metrics;
     this.minutes = minutes;
     this.drills = drills;
@@ -57,24 +59,38 @@ public final class ChatRouter {
   /** One deployment of one tier, in the order it will be tried. */
   private record Candidate(Tier tier, Deployment deployment) {}
 
-  /** Routes a request whose model group is known to exist. */
+  /** Routes a request; one for a model group that does not exist is refused (404) without a call. */
   public Future<RoutedAnswer> route(ChatRequest request, RequestOrigin origin, Context trace) {
-    List<Tier> chain = plan.chainFor(request.model()).orElseThrow();
+    Optional<List<Tier>> found = plan.chainFor(request.model());
+    if (found.isEmpty()) {
+      return Future.succeededFuture(new RoutedAnswer.Refused(Refusal.modelNotFound(request.model(), plan.modelGroups()), 0));
+    }
+    List<Tier> chain = found.get();
     long started = clock.nanoTime();
     long sentAt = clock.nowMillis();
     Walk walk = new Walk(request, origin, chain, started + requestTimeout.toNanos(), trace);
     walk.next(candidates(chain), 0);
     return walk.result.future().onSuccess(answer -> {
-      String tier = answer instanceof RoutedAnswer.Served served ? served.tier() : answer instanceof RoutedAnswer.Canned ? "canned" : null;
+      String tier = tierOf(answer);
       if (tier != null) {
         metrics.served(request.model(), tier);
         minutes.served(request.model(), tier);
       }
       DrillTally watch = drills.watching(request.model(), sentAt);
       if (watch != null && watch.counts(origin)) {
-        watch.observe(sentAt, clock.nanoTime() - started, answer);
+        RoutedAnswer.Served served = answer instanceof RoutedAnswer.Served s ? s : null;
+        watch.observe(sentAt, clock.nanoTime() - started, served == null ? null : served.deployment(),
+            served == null ? null : served.tier(), answer instanceof RoutedAnswer.Canned, answer.attempts());
       }
     });
+  }
+
+  /** The tier an answer is reported under: the serving tier's name, {@code canned}, or null for a refusal. */
+  public static String tierOf(RoutedAnswer answer) {
+    if (answer instanceof RoutedAnswer.Served served) {
+      return served.tier();
+    }
+    return answer instanceof RoutedAnswer.Canned ? RoutedAnswer.Canned.TIER : null;
   }
 
   private List<Candidate> candidates(List<Tier> tiers) {
@@ -132,8 +148,7 @@ public final class ChatRouter {
       lastFailure = Optional.of(failure);
       if (failure.outcome() == Outcome.CLIENT_ERROR) {
         int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
-        result.complete(new RoutedAnswer.Refused(status,
-            OpenAiJson.error(failure.getMessage(), "invalid_request_error", null, null), attempts));
+        result.complete(new RoutedAnswer.Refused(new Refusal(status, failure.getMessage(), null, null), attempts));
         return;
       }
       if (failure.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped) {
@@ -150,11 +165,11 @@ public final class ChatRouter {
     void exhausted() {
       if (lastFailure.map(f -> f.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED).orElse(false)) {
         // Nobody could take a prompt this long: that is the caller's to fix, not a provider outage.
-        result.complete(new RoutedAnswer.Refused(400, OpenAiJson.error(lastFailure.get().getMessage(),
-            "invalid_request_error", "messages", "context_length_exceeded"), attempts));
+        result.complete(new RoutedAnswer.Refused(
+            new Refusal(400, lastFailure.get().getMessage(), "messages", "context_length_exceeded"), attempts));
         return;
       }
-      result.complete(new RoutedAnswer.Canned(attempts));
+      result.complete(new RoutedAnswer.Canned(attempts, canned.message(), canned.mode() == CannedSettings.Mode.ERROR));
     }
   }
 }
