@@ -1,6 +1,7 @@
 package dev.airbag.bench;
 
 
+
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;

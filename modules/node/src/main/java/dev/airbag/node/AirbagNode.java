@@ -69,8 +69,7 @@ public final class AirbagNode {
     Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
     NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(() -> Cluster.members(vertx));
-    Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, List.of(Addresses.BREAKER_MAP, Addresses.PROBE_MAP, EventLog.MAP, HistoryWriter.MAP,
-        Addresses.DRILL_MAP, Addresses.DRILL_OVERRIDE_MAP)));
+    Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, Addresses.MAPS));
     MinuteCounters minutes = new MinuteCounters(config);
     NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
     LaneSource lanes = new LaneSource(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);

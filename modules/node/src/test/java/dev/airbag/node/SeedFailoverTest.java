@@ -66,7 +66,17 @@ class SeedFailoverTest extends NodeTestBase {
   @Test
   void aHangingPrimaryCostsOnePerCallTimeoutNotARetry() throws Exception {
     gw.primary.fault(Fault.of(Fault.Mode.HANG));
-    HttpResponse<String> r = gw.chat(MODEL, QUESTION, false);
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return gw.chat(MODEL, QUESTION, false);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    // The per-call timeout runs on the node's clock: once the primary holds the call, its 500 ms pass.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gw.primary.requests() == 1);
+    gw.clock.advance(Duration.ofMillis(500));
+    HttpResponse<String> r = sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
 
     assertServedBy(r, "secondary", "summarize-secondary");
     assertThat(gw.primary.requests()).isEqualTo(1);

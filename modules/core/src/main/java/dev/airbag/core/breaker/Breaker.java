@@ -30,7 +30,8 @@ public final class Breaker {
       BreakerState.CLOSED, EnumSet.of(BreakerState.OPEN),
       BreakerState.OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED),
       BreakerState.HALF_OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.CLOSED));
-  private static final int BUCKETS = 12;
+  /** Buckets per rolling window: the breaker's and the per-node view operators read. */
+  public static final int BUCKETS = 12;
 
   private final String deployment;
   private final String node;
@@ -134,7 +135,7 @@ public final class Breaker {
    */
   public WindowCounts record(Permit permit, Outcome outcome, long latencyMillis) {
     boolean probing = permit == Permit.PROBE && state == BreakerState.HALF_OPEN && rampStep < 0;
-    if (outcome != Outcome.SUCCESS && !outcome.countsAgainstProvider() || outcome == Outcome.BENCHED) {
+    if (!outcome.countsAsCall()) {
       if (probing) {
         probeSince = -1; // inconclusive: the next call probes instead
       }

@@ -39,6 +39,14 @@ public enum Outcome {
   }
 
   /**
+   * Whether this outcome is a call the provider answered or failed: a success, or its fault. A benched
+   * skip and the caller's own error say nothing of the provider and count in no window.
+   */
+  public boolean countsAsCall() {
+    return this == SUCCESS || countsAgainstProvider;
+  }
+
+  /**
    * Whether the same deployment is tried again before moving on. Timeouts are not: a hang must cost the
    * user one per-call timeout, not the timeout times (num_retries + 1).
    */

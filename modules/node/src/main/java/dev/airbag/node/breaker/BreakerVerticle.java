@@ -269,7 +269,7 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private RollingWindow nodeWindow(String id) {
-    return nodeWindows.computeIfAbsent(id, k -> new RollingWindow(deployment.breaker().window(), 12, clock));
+    return nodeWindows.computeIfAbsent(id, k -> new RollingWindow(deployment.breaker().window(), Breaker.BUCKETS, clock));
   }
 
   private void logTransition(BreakerSnapshot s, String source) {

@@ -1,5 +1,7 @@
 package dev.airbag.node.bus;
 
+import java.util.List;
+
 /** Every event-bus address Airbag uses, in one place. */
 public final class Addresses {
 
@@ -30,6 +32,18 @@ public final class Addresses {
   /** The clustered map of drill overrides in force, by deployment, read by a node as it joins. */
   public static final String DRILL_OVERRIDE_MAP = "airbag.drill-overrides";
 
+  /** The clustered map of the incident timeline's events, each under a key every witness derives alike. */
+  public static final String EVENT_MAP = "airbag.events";
+
+  /** The clustered map of the dashboard's history: each node's minute under {@code <minute>/<node>}. */
+  public static final String HISTORY_MAP = "airbag.history";
+
+  /** The clustered map of what each node saw of a drill (its breaker opening, the first failed call). */
+  public static final String DRILL_SIGHTING_MAP = "airbag.drill-sightings";
+
+  /** The clustered map where nodes claim a scheduled drill's time; the first claim runs it. */
+  public static final String DRILL_SCHEDULE_MAP = "airbag.drill-schedule";
+
   /** The clustered map of drill reports, by drill id. */
   public static final String DRILL_MAP = "airbag.drills";
 
@@ -41,7 +55,16 @@ public final class Addresses {
 
   private static final String DRILL_PREFIX = "airbag.drill.override.";
 
+  /** Every clustered map Airbag keeps, for Hazelcast's figures in {@code /metrics}. */
+  public static final List<String> MAPS = List.of(BREAKER_MAP, PROBE_MAP, EVENT_MAP, HISTORY_MAP, DRILL_OVERRIDE_MAP, DRILL_MAP,
+      DRILL_SIGHTING_MAP, DRILL_SCHEDULE_MAP);
+
   private Addresses() {}
+
+  /** Where every node's figures of {@code drill}'s traffic come back to the node that asked on {@link #DRILL_COLLECT}. */
+  public static String drillCollectReplies(String drill) {
+    return DRILL_COLLECT + "." + drill;
+  }
 
   /** Clustered: a drill's override of one deployment is published here to every node at its start. */
   public static String drill(String deploymentId) {

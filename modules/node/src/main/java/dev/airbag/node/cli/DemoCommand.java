@@ -1,5 +1,6 @@
 package dev.airbag.node.cli;
 
+import dev.airbag.core.time.SystemClock;
 import dev.airbag.core.config.ConfigException;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.config.LiteLlmConfigLoader;
@@ -222,11 +223,11 @@ final class DemoCommand implements Callable<Integer> {
       if (stream) {
         body.put("stream", true);
       }
-      long start = System.nanoTime();
+      long start = SystemClock.INSTANCE.nanoTime();
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bases.get(nodeIndex) + "/v1/chat/completions"))
           .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-      long ms = (System.nanoTime() - start) / 1_000_000;
+      long ms = (SystemClock.INSTANCE.nanoTime() - start) / 1_000_000;
       requests++;
       String answer;
       if (r.statusCode() != 200) {

@@ -1,5 +1,7 @@
 package dev.airbag.node.cluster;
 
+import dev.airbag.node.bus.Addresses;
+
 import dev.airbag.core.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +18,6 @@ import java.util.logging.Logger;
  */
 public final class EventLog {
 
-  public static final String MAP = "airbag.events";
   public static final long KEEP_MILLIS = 24 * 60 * 60 * 1000L;
   private static final Logger LOG = Logger.getLogger(EventLog.class.getName());
 
@@ -31,14 +32,14 @@ public final class EventLog {
   /** Stamps {@code event} with the time and records it under {@code key}, unless that key is there already; never fails. */
   public void record(String key, JsonObject event) {
     event.put("at", clock.nowMillis());
-    vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.EVENT_MAP)
         .compose(map -> map.putIfAbsent(key, event, KEEP_MILLIS))
         .onFailure(e -> LOG.warning(() -> "could not record " + key + " in the event log: " + e.getMessage()));
   }
 
   /** Every kept event, oldest first. */
   public Future<JsonArray> list() {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> map.entries())
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.EVENT_MAP).compose(map -> map.entries())
         .map(entries -> new JsonArray(entries.values().stream()
             .sorted(Comparator.comparingLong((JsonObject e) -> e.getLong("at")).thenComparing(e -> e.getString("type")))
             .map(e -> (Object) e).toList()));

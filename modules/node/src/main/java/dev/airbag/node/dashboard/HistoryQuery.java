@@ -1,5 +1,7 @@
 package dev.airbag.node.dashboard;
 
+import dev.airbag.node.bus.Addresses;
+
 import dev.airbag.node.telemetry.LatencyHistograms;
 
 import dev.airbag.core.breaker.BreakerState;
@@ -19,7 +21,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The dashboard's picture of a span of minutes, cluster-wide or one node's: per deployment the calls,
  * error rate, judge mean, p95 call latency and the breaker's worst state each minute; per model group
- * the requests by tier. Read from the minutes every node keeps in {@link HistoryWriter#MAP}.
+ * the requests by tier. Read from the minutes every node keeps in {@link Addresses#HISTORY_MAP}.
  */
 public final class HistoryQuery {
 
@@ -45,7 +47,7 @@ public final class HistoryQuery {
   }
 
   private Future<List<JsonObject>> records(long from, long to, List<String> members) {
-    Future<io.vertx.core.shareddata.AsyncMap<String, JsonObject>> map = vertx.sharedData().getAsyncMap(HistoryWriter.MAP);
+    Future<io.vertx.core.shareddata.AsyncMap<String, JsonObject>> map = vertx.sharedData().getAsyncMap(Addresses.HISTORY_MAP);
     if ((to - from) / HistoryWriter.MINUTE_MILLIS < FEW_MINUTES) {
       return map.compose(m -> {
         List<Future<JsonObject>> gets = new ArrayList<>();

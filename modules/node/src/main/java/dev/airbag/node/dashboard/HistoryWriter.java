@@ -1,5 +1,7 @@
 package dev.airbag.node.dashboard;
 
+import dev.airbag.node.bus.Addresses;
+
 import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.telemetry.LatencyHistograms;
 import dev.airbag.node.telemetry.MinuteCounters;
@@ -21,7 +23,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class HistoryWriter extends VerticleBase {
 
-  public static final String MAP = "airbag.history";
   public static final long FLUSH_MILLIS = 2_000;
   public static final long MINUTE_MILLIS = 60_000;
   static final long KEEP_MILLIS = 24 * 60 * MINUTE_MILLIS + 2 * MINUTE_MILLIS;
@@ -84,7 +85,7 @@ public final class HistoryWriter extends VerticleBase {
       tiers.put(group.getKey(), into);
     });
     JsonObject written = record.copy();
-    vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.HISTORY_MAP)
         .compose(map -> map.put(minute + "/" + node, written, KEEP_MILLIS))
         .onFailure(e -> LOG.warning(() -> "could not write this node's minute to the dashboard's history: " + e.getMessage()));
   }

@@ -1,5 +1,7 @@
 package dev.airbag.node.drill;
 
+import dev.airbag.node.bus.Addresses;
+
 import dev.airbag.node.cluster.EventLog;
 
 import io.vertx.core.Future;
@@ -16,7 +18,6 @@ import java.util.stream.Collectors;
  */
 public final class DrillSightings {
 
-  static final String MAP = "airbag.drill-sightings";
   private static final Logger LOG = Logger.getLogger(DrillSightings.class.getName());
 
   private final Vertx vertx;
@@ -27,7 +28,7 @@ public final class DrillSightings {
 
   /** Records {@code sighting} as {@code what} of {@code drill}, unless one is there already; never fails. */
   public void record(String drill, String what, JsonObject sighting) {
-    vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP)
         .compose(map -> map.putIfAbsent(drill + "/" + what, sighting, EventLog.KEEP_MILLIS))
         .onFailure(e -> LOG.warning(() -> "could not record " + what + " of drill " + drill + ": " + e.getMessage()));
   }
@@ -35,7 +36,7 @@ public final class DrillSightings {
   /** Every sighting of {@code drill}, by what was seen. */
   Future<Map<String, JsonObject>> of(String drill) {
     String prefix = drill + "/";
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> map.entries())
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP).compose(map -> map.entries())
         .map(all -> all.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
             .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)));
   }

@@ -48,8 +48,6 @@ public final class DrillVerticle extends VerticleBase {
   static final long KEEP_REPORTS_MILLIS = 30L * 24 * 60 * 60 * 1000;
   /** How often every node looks whether the scheduled drill is due. */
   static final long SCHEDULE_CHECK_MILLIS = 1_000;
-  /** The clustered map where nodes claim a scheduled drill's time; the first claim runs it. */
-  static final String SCHEDULE_MAP = "airbag.drill-schedule";
   /** How often a drill on live traffic looks at the breaker and the clock. */
   static final long LIVE_TICK_MILLIS = 250;
   /** How long the drill's node waits for every node's figures at the end. */
@@ -128,7 +126,7 @@ public final class DrillVerticle extends VerticleBase {
         return;
       }
       next[0] = schedule.nextAfter(Math.max(due, clock.nowMillis())); // times missed while down are not made up
-      vertx.sharedData().<String, String>getAsyncMap(SCHEDULE_MAP)
+      vertx.sharedData().<String, String>getAsyncMap(Addresses.DRILL_SCHEDULE_MAP)
           .compose(map -> map.putIfAbsent(String.valueOf(due), node, EventLog.KEEP_MILLIS))
           .onSuccess(holder -> {
             if (holder == null) {
@@ -144,7 +142,7 @@ public final class DrillVerticle extends VerticleBase {
    * of them, or those in by {@link #COLLECT_MILLIS} (a node that died mid-drill took its figures along).
    */
   private Future<JsonObject> collect(String drill, int nodes) {
-    String replies = Addresses.DRILL_COLLECT + "." + drill;
+    String replies = Addresses.drillCollectReplies(drill);
     List<JsonObject> got = new ArrayList<>();
     Promise<JsonObject> merged = Promise.promise();
     var consumer = vertx.eventBus().<JsonObject>consumer(replies, m -> {

@@ -146,7 +146,7 @@ public final class ChatRouter {
       }
       ProviderException failure = reply.failure().orElseThrow();
       lastFailure = Optional.of(failure);
-      if (failure.outcome() == Outcome.CLIENT_ERROR) {
+      if (!failure.outcome().movesOn()) {
         int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
         result.complete(new RoutedAnswer.Refused(new Refusal(status, failure.getMessage(), null, null), attempts));
         return;

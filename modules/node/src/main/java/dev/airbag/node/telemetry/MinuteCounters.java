@@ -37,7 +37,7 @@ public final class MinuteCounters {
 
   /** A provider call ended ({@code latencyNanos} -1 when unknown); outcomes that are not the provider's doing (benched, the caller's error) are not counted. */
   public void call(String deployment, Outcome outcome, long latencyNanos) {
-    if (outcome != Outcome.SUCCESS && !outcome.countsAgainstProvider()) {
+    if (!outcome.countsAsCall()) {
       return;
     }
     Calls c = deployments.get(deployment);

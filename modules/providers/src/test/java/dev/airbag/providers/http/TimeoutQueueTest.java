@@ -1,5 +1,6 @@
 package dev.airbag.providers.http;
 
+import dev.airbag.core.time.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;
@@ -17,7 +18,7 @@ class TimeoutQueueTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
-  private final TimeoutQueue deadlines = new TimeoutQueue(vertx);
+  private final TimeoutQueue deadlines = new TimeoutQueue(vertx, SystemClock.INSTANCE);
   /** The calls that timed out, in the order they did. */
   private final List<String> expired = new CopyOnWriteArrayList<>();
 
