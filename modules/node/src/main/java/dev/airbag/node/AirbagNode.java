@@ -84,7 +84,7 @@ public final class AirbagNode {
     return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
         .compose(port -> vertx.deployVerticle(() -> new ServerVerticle(config, plan, lanes, options.host(), port, node, events),
                 new DeploymentOptions().setInstances(options.apiInstances()))
-            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, plan, options.clock(), node, board, drills, events, options.host(), port)))
+            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, plan, options.clock(), node, deployment -> board.view(deployment).describe(), drills, events, options.host(), port)))
             .map(id -> new AirbagNode(port, node)));
   }
 

@@ -1,5 +1,6 @@
 package dev.airbag.bench.jmh;
 
+import dev.airbag.providers.WireFormats;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
@@ -59,7 +60,7 @@ public class TranslationBench {
       Simulator sim = get(Simulator.start(vertx, SimulatorOptions.loopback()));
       deployment = Fixtures.config(sim.baseUrl()).deployments().stream().filter(d -> d.id().equals("bench-" + provider))
           .findFirst().orElseThrow();
-      adapter = WireAdapter.of(deployment.provider());
+      adapter = WireFormats.adapterFor(deployment.provider());
       callerBody = new JsonObject().put("model", "bench-" + provider)
           .put("messages", new JsonArray().add(new JsonObject().put("role", "system").put("content", "Answer briefly."))
               .add(new JsonObject().put("role", "user").put("content", Fixtures.QUESTION)))

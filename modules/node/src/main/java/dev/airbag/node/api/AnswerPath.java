@@ -4,7 +4,7 @@ import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.lane.ProviderLane;
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.routing.ChatRouter;
 import dev.airbag.node.routing.RoutedAnswer;
 import dev.airbag.node.telemetry.NodeTracing;

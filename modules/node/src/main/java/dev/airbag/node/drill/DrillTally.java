@@ -1,6 +1,6 @@
 package dev.airbag.node.drill;
 
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.telemetry.LatencyHistograms;
 
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
 package dev.airbag.node.drill;
 
-import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.cluster.Cluster;
 import dev.airbag.node.cluster.EventLog;
 
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -63,7 +63,8 @@ public final class DrillVerticle extends VerticleBase {
   private final TierPlan tiers;
   private final Clock clock;
   private final String node;
-  private final BreakerBoard board;
+  /** A deployment's breaker in words as this node reads it now: its state and reason. */
+  private final Function<String, String> breakerNow;
   private final DrillsInForce drills;
   private final EventLog events;
   private final String apiHost;
@@ -71,13 +72,13 @@ public final class DrillVerticle extends VerticleBase {
   private HttpClient http;
   private DrillSightings sightings;
 
-  public DrillVerticle(GatewayConfig config, TierPlan tiers, Clock clock, String node, BreakerBoard board, DrillsInForce drills, EventLog events,
+  public DrillVerticle(GatewayConfig config, TierPlan tiers, Clock clock, String node, Function<String, String> breakerNow, DrillsInForce drills, EventLog events,
       String host, int apiPort) {
     this.config = config;
     this.tiers = tiers;
     this.clock = clock;
     this.node = node;
-    this.board = board;
+    this.breakerNow = breakerNow;
     this.drills = drills;
     this.events = events;
     this.apiHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
@@ -237,7 +238,7 @@ public final class DrillVerticle extends VerticleBase {
       this.override = override;
       this.startedAt = startedAt;
       this.recoveryDeadline = override.untilMillis() + plan.recoveryLimit().toMillis();
-      config.deployments().forEach(d -> atStart.put(d.id(), board.view(d.id()).describe()));
+      config.deployments().forEach(d -> atStart.put(d.id(), breakerNow.apply(d.id())));
     }
 
     void start() {

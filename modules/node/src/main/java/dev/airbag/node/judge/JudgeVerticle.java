@@ -3,7 +3,7 @@ package dev.airbag.node.judge;
 import dev.airbag.node.bus.TimedBatch;
 import dev.airbag.node.lane.ProviderLane;
 import dev.airbag.node.lane.LaneSource;
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;

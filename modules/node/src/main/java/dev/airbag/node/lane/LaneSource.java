@@ -1,5 +1,6 @@
 package dev.airbag.node.lane;
 
+import dev.airbag.providers.WireFormats;
 import dev.airbag.node.breaker.BreakerBoard;
 import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillOverride;
@@ -33,8 +34,8 @@ public record LaneSource(GatewayConfig config, Clock clock, DoubleSupplier rando
     HttpClient http = ProviderClient.newHttpClient(vertx);
     Map<String, ProviderLane> lanes = new LinkedHashMap<>();
     for (Deployment d : config.deployments()) {
-      lanes.put(d.id(), new ProviderLane(vertx, new ProviderClient(vertx, http, clock, d),
-          new ProviderClient(vertx, http, clock, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
+      lanes.put(d.id(), new ProviderLane(vertx, WireFormats.client(vertx, http, clock, d),
+          WireFormats.client(vertx, http, clock, d.withApiKey(Secret.of(DrillOverride.BROKEN_KEY))), d, config.router(),
           config.airbag().judge(), config.airbag().checks(), clock, random, board, drills, metrics, minutes, tracing));
     }
     return Map.copyOf(lanes);

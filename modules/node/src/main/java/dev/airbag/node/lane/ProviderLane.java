@@ -1,5 +1,7 @@
 package dev.airbag.node.lane;
 
+import dev.airbag.node.bus.RequestOrigin;
+
 import dev.airbag.node.drill.DrillKind;
 
 import dev.airbag.node.breaker.BreakerBoard;

@@ -1,6 +1,6 @@
 package dev.airbag.node.routing;
 
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 
 import dev.airbag.node.drill.DrillsInForce;
 import dev.airbag.node.drill.DrillTally;

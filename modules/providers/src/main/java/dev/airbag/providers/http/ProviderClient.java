@@ -60,12 +60,12 @@ public final class ProviderClient {
   private boolean refusalRemembered;
   private long refusedAtNanos;
 
-  public ProviderClient(Vertx vertx, HttpClient http, Clock clock, Deployment deployment) {
+  public ProviderClient(Vertx vertx, HttpClient http, Clock clock, Deployment deployment, WireAdapter adapter) {
     this.vertx = vertx;
     this.http = http;
     this.clock = clock;
     this.deployment = deployment;
-    this.adapter = WireAdapter.of(deployment.provider());
+    this.adapter = adapter;
     this.plain = Endpoint.of(adapter.url(deployment, false));
     this.streamed = Endpoint.of(adapter.url(deployment, true));
     this.deadlines = new TimeoutQueue(vertx, clock);

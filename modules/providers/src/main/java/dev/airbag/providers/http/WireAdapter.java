@@ -1,13 +1,9 @@
 package dev.airbag.providers.http;
 
-import dev.airbag.providers.anthropic.AnthropicAdapter;
-import dev.airbag.providers.gemini.GeminiAdapter;
-import dev.airbag.providers.openai.OpenAiAdapter;
 
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
-import dev.airbag.core.config.ProviderKind;
 import dev.airbag.core.outcome.Outcome;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -18,15 +14,6 @@ import io.vertx.core.json.JsonObject;
  * events and errors back to canonical form. Stateless apart from {@link #newStreamDecoder()}.
  */
 public interface WireAdapter {
-
-  /** The adapter of a provider's wire format. */
-  static WireAdapter of(ProviderKind kind) {
-    return switch (kind) {
-      case OPENAI -> new OpenAiAdapter();
-      case ANTHROPIC -> new AnthropicAdapter();
-      case GEMINI -> new GeminiAdapter();
-    };
-  }
 
   String url(Deployment deployment, boolean stream);
 

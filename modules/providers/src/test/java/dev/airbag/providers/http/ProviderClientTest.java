@@ -1,5 +1,6 @@
 package dev.airbag.providers.http;
 
+import dev.airbag.providers.WireFormats;
 import dev.airbag.providers.openai.OpenAiAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,7 +84,7 @@ class ProviderClientTest {
   }
 
   private static ProviderClient client(ProviderKind kind) {
-    return new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(kind, sim.baseUrl(), KEY));
+    return WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(kind, sim.baseUrl(), KEY));
   }
 
   static ChatRequest request(String question, boolean stream) {
@@ -188,7 +189,7 @@ class ProviderClientTest {
     long timeout = 400;
     Simulator paced = get(Simulator.start(vertx, new SimulatorOptions("127.0.0.1", 0, KEY, 42, delay)));
     try {
-      ProviderClient client = new ProviderClient(vertx, http, SystemClock.INSTANCE,
+      ProviderClient client = WireFormats.client(vertx, http, SystemClock.INSTANCE,
           deployment(ProviderKind.OPENAI, paced.baseUrl(), KEY));
       String question = "Tides rise twice a day along the coast, pulled by the moon and the sun.";
       List<ChatChunk> chunks = new ArrayList<>();
@@ -254,7 +255,7 @@ class ProviderClientTest {
 
   @Test
   void aWrongKeyIsAnAuthFailureAndTheKeyNeverAppearsInTheMessage() {
-    ProviderClient wrongKey = new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
+    ProviderClient wrongKey = WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
     ProviderException e = failure(() -> wrongKey.complete(request("q", false), 5_000));
     assertThat(e.outcome()).isEqualTo(Outcome.AUTH_FAILURE);
     assertThat(e.status()).isEqualTo(401);
@@ -272,7 +273,7 @@ class ProviderClientTest {
 
   /** A client of a host whose port was just closed: every connection to it is refused. */
   private static ProviderClient refusingHost() throws Exception {
-    return new ProviderClient(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
+    return WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
   }
 
   /** The address of a simulator that has just closed: its port refuses connections. */
@@ -296,7 +297,7 @@ class ProviderClientTest {
   void aRefusalIsRememberedBrieflyAndAProbeConnectsRegardless() throws Exception {
     String base = refusingBase();
     FakeClock clock = new FakeClock();
-    ProviderClient client = new ProviderClient(vertx, http, clock, deployment(ProviderKind.OPENAI, base, KEY));
+    ProviderClient client = WireFormats.client(vertx, http, clock, deployment(ProviderKind.OPENAI, base, KEY));
     assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage()).contains("failed");
 
     Simulator back = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
@@ -332,7 +333,7 @@ class ProviderClientTest {
   void callsToARefusingHostLeaveNoTimerBehind() throws Exception {
     Vertx own = Vertx.vertx();
     try {
-      ProviderClient dead = new ProviderClient(own, own.createHttpClient(ProviderClient.clientOptions(),
+      ProviderClient dead = WireFormats.client(own, own.createHttpClient(ProviderClient.clientOptions(),
           ProviderClient.poolOptions().setCleanerPeriod(0)), SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
       Context ownContext = own.getOrCreateContext();
       long first = own.setTimer(60_000, id -> { });

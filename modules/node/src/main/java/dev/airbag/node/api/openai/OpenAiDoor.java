@@ -4,7 +4,7 @@ import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.api.AnswerPath;
 import dev.airbag.node.drill.DrillVerticle;
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.routing.Refusal;
 import dev.airbag.node.routing.RoutedAnswer;
 import io.opentelemetry.api.trace.Span;

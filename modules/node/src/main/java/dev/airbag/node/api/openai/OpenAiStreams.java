@@ -7,7 +7,7 @@ import dev.airbag.core.chat.FinishReason;
 import dev.airbag.core.chat.Usage;
 import dev.airbag.core.outcome.Outcome;
 import dev.airbag.node.api.AnswerPath;
-import dev.airbag.node.lane.RequestOrigin;
+import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.routing.RoutedAnswer;
 import dev.airbag.providers.http.ChatStream;
 import dev.airbag.providers.http.ProviderException;

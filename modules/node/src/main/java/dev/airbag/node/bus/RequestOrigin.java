@@ -1,4 +1,4 @@
-package dev.airbag.node.lane;
+package dev.airbag.node.bus;
 
 /** Who a provider call is for: what it may be checked, judged and (in a quality drill) degraded by. */
 public enum RequestOrigin {
