@@ -3,7 +3,10 @@ package dev.airbag.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Entry point of the benchmarks jar: {@code propagation}, {@code overhead}, {@code chaos} or {@code jmh} (JMH's own options). */
+/**
+ * Entry point of the benchmarks jar: {@code propagation}, {@code overhead}, {@code chaos} or {@code
+ * jmh} (JMH's own options).
+ */
 public final class Bench {
 
   private Bench() {}
@@ -20,8 +23,9 @@ public final class Bench {
         System.exit(0);
       }
       default -> {
-        System.err.println("usage: bench propagation [iterations] [out-dir] | overhead [req/s per path] [seconds per scenario] [out-dir]"
-            + " | chaos [req/s] [seconds] [out-dir] | jmh [JMH options] (writes to -Dairbag.bench.out, default bench-results)");
+        System.err.println(
+            "usage: bench propagation [iterations] [out-dir] | overhead [req/s per path] [seconds per scenario] [out-dir]"
+                + " | chaos [req/s] [seconds] [out-dir] | jmh [JMH options] (writes to -Dairbag.bench.out, default bench-results)");
         System.exit(2);
       }
     }

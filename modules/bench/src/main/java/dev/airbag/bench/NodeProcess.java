@@ -21,21 +21,44 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * A gateway node in its own JVM, as users run it, and what it costs: CPU time and heap allocated (read
- * over JMX after attaching to the process) and peak RSS (from /proc).
+ * A gateway node in its own JVM, as users run it, and what it costs: CPU time and heap allocated
+ * (read over JMX after attaching to the process) and peak RSS (from /proc).
  */
 final class NodeProcess implements AutoCloseable {
 
-  /** The JVM flags {@code scripts/airbag} gives a node by default: a fixed heap, native memory trimmed every 2 s. */
-  static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+IgnoreUnrecognizedVMOptions",
-      "-XX:TrimNativeHeapInterval=2000");
-  /** The environment {@code scripts/airbag} gives a node by default: at most two glibc malloc arenas. */
+  /**
+   * The JVM flags {@code scripts/airbag} gives a node by default: a fixed heap, native memory
+   * trimmed every 2 s.
+   */
+  static final List<String> JVM_FLAGS =
+      List.of(
+          "-Xms256m",
+          "-Xmx256m",
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "-XX:TrimNativeHeapInterval=2000");
+
+  /**
+   * The environment {@code scripts/airbag} gives a node by default: at most two glibc malloc
+   * arenas.
+   */
   static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
+
   /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
-  private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+  private static final List<String> HAZELCAST_FLAGS =
+      List.of(
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final int port;
@@ -55,39 +78,70 @@ final class NodeProcess implements AutoCloseable {
    * Starts a node on a free port and waits until it is ready.
    *
    * @param cluster a Hazelcast XML to join, or null for {@code --standalone}
-   * @param extraJvmArgs more JVM flags (for example {@code -XX:StartFlightRecording=...}), may be blank
+   * @param extraJvmArgs more JVM flags (for example {@code -XX:StartFlightRecording=...}), may be
+   *     blank
    */
-  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log) throws Exception {
+  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log)
+      throws Exception {
     return start(airbagJar, config, cluster, extraJvmArgs, log, freePort());
   }
 
-  /** As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it was). */
-  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port) throws Exception {
-    List<String> command = new ArrayList<>(List.of("-jar", airbagJar.toString(), "node", "--config", config.toString(),
-        "--host", "127.0.0.1", "--http-port", String.valueOf(port)));
-    command.addAll(cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
+  /**
+   * As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it
+   * was).
+   */
+  static NodeProcess start(
+      Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "-jar",
+                airbagJar.toString(),
+                "node",
+                "--config",
+                config.toString(),
+                "--host",
+                "127.0.0.1",
+                "--http-port",
+                String.valueOf(port)));
+    command.addAll(
+        cluster == null ? List.of("--standalone") : List.of("--cluster", cluster.toString()));
     return launch(command, extraJvmArgs, log, port);
   }
 
   /**
-   * Starts a {@link BareProxy} to {@code upstreamPort} on a free port, in a JVM with a node's flags: the
-   * throughput of a Vert.x gateway with nothing of Airbag in it, measured as a node's is.
+   * Starts a {@link BareProxy} to {@code upstreamPort} on a free port, in a JVM with a node's
+   * flags: the throughput of a Vert.x gateway with nothing of Airbag in it, measured as a node's
+   * is.
    */
   static NodeProcess startBare(int upstreamPort, String extraJvmArgs, Path log) throws Exception {
     int port = freePort();
-    return launch(List.of("-cp", System.getProperty("java.class.path"), BareProxy.class.getName(), String.valueOf(port),
-        String.valueOf(upstreamPort)), extraJvmArgs, log, port);
+    return launch(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BareProxy.class.getName(),
+            String.valueOf(port),
+            String.valueOf(upstreamPort)),
+        extraJvmArgs,
+        log,
+        port);
   }
 
-  private static NodeProcess launch(List<String> mainAndArgs, String extraJvmArgs, Path log, int port) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+  private static NodeProcess launch(
+      List<String> mainAndArgs, String extraJvmArgs, Path log, int port) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(JVM_FLAGS);
     command.addAll(HAZELCAST_FLAGS);
     if (!extraJvmArgs.isBlank()) {
       command.addAll(Arrays.asList(extraJvmArgs.trim().split("\\s+")));
     }
     command.addAll(mainAndArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     ENV.forEach(builder.environment()::putIfAbsent);
     Process process = builder.start();
     NodeProcess node = new NodeProcess(port, process);
@@ -102,8 +156,8 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Removes a run's working directory (configs, node logs) once the run has written its report; after a
-   * failed run it is kept, and named, so the nodes' logs can be read.
+   * Removes a run's working directory (configs, node logs) once the run has written its report;
+   * after a failed run it is kept, and named, so the nodes' logs can be read.
    */
   static void tidy(Path work, boolean succeeded) throws IOException {
     if (!succeeded) {
@@ -118,12 +172,14 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Starts {@code count} nodes one after another, each joining {@code cluster}. */
-  static List<NodeProcess> startAll(int count, Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path logDir)
+  static List<NodeProcess> startAll(
+      int count, Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path logDir)
       throws Exception {
     List<NodeProcess> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        nodes.add(start(airbagJar, config, cluster, extraJvmArgs, logDir.resolve("node-" + i + ".log")));
+        nodes.add(
+            start(airbagJar, config, cluster, extraJvmArgs, logDir.resolve("node-" + i + ".log")));
       }
     } catch (Exception e) {
       nodes.forEach(NodeProcess::close);
@@ -141,17 +197,32 @@ final class NodeProcess implements AutoCloseable {
       vm.detach();
     }
     jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
-    threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.THREAD_MXBEAN_NAME,
-        com.sun.management.ThreadMXBean.class);
-    os = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
-        com.sun.management.OperatingSystemMXBean.class);
-    memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.MEMORY_MXBEAN_NAME,
-        java.lang.management.MemoryMXBean.class);
-    jit = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.COMPILATION_MXBEAN_NAME,
-        java.lang.management.CompilationMXBean.class);
+    threads =
+        ManagementFactory.newPlatformMXBeanProxy(
+            jmx.getMBeanServerConnection(),
+            ManagementFactory.THREAD_MXBEAN_NAME,
+            com.sun.management.ThreadMXBean.class);
+    os =
+        ManagementFactory.newPlatformMXBeanProxy(
+            jmx.getMBeanServerConnection(),
+            ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+            com.sun.management.OperatingSystemMXBean.class);
+    memory =
+        ManagementFactory.newPlatformMXBeanProxy(
+            jmx.getMBeanServerConnection(),
+            ManagementFactory.MEMORY_MXBEAN_NAME,
+            java.lang.management.MemoryMXBean.class);
+    jit =
+        ManagementFactory.newPlatformMXBeanProxy(
+            jmx.getMBeanServerConnection(),
+            ManagementFactory.COMPILATION_MXBEAN_NAME,
+            java.lang.management.CompilationMXBean.class);
   }
 
-  /** A full collection in the node, as JMH makes between iterations: what the warm-up left is not the measurement's to pay. */
+  /**
+   * A full collection in the node, as JMH makes between iterations: what the warm-up left is not
+   * the measurement's to pay.
+   */
   void collectGarbage() {
     memory.gc();
   }
@@ -168,21 +239,29 @@ final class NodeProcess implements AutoCloseable {
 
   /** Heap bytes allocated so far by the node's live threads (event loops, workers, Hazelcast). */
   long allocatedBytes() {
-    return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+    return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
+        .filter(b -> b > 0)
+        .sum();
   }
 
   long peakRssKb() throws IOException {
-    return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1L);
+    return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+        .filter(l -> l.startsWith("VmHWM:"))
+        .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+        .findFirst()
+        .orElse(-1L);
   }
 
   /**
-   * How often the node's API event loops ran late so far ({@code airbag_event_loop_delay_seconds}, all
-   * loops): {@code [ticks, late by more than 10 ms, late by more than 50 ms]}.
+   * How often the node's API event loops ran late so far ({@code airbag_event_loop_delay_seconds},
+   * all loops): {@code [ticks, late by more than 10 ms, late by more than 50 ms]}.
    */
   long[] loopStalls() throws Exception {
-    String scrape = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String scrape =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     long[] counts = new long[3];
     for (String line : scrape.lines().toList()) {
       if (!line.startsWith("airbag_event_loop_delay_seconds_")) {
@@ -203,17 +282,19 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * What the kernel counted so far for the node's Vert.x event-loop threads, summed
-   * ({@code /proc/<pid>/task/<tid>/schedstat}): {@code [ns on a core, ns runnable but waiting for a
-   * core, times scheduled in]}. On cores shared with other busy processes the second is latency the
-   * node adds without any work of its own. Zeros where the kernel keeps no such figures.
+   * What the kernel counted so far for the node's Vert.x event-loop threads, summed ({@code
+   * /proc/<pid>/task/<tid>/schedstat}): {@code [ns on a core, ns runnable but waiting for a core,
+   * times scheduled in]}. On cores shared with other busy processes the second is latency the node
+   * adds without any work of its own. Zeros where the kernel keeps no such figures.
    */
   long[] loopSchedstat() {
     long[] sum = new long[3];
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
       for (Path task : tasks) {
         try {
-          // The kernel keeps 15 characters of a thread's name: "vert.x-eventloop-thread-0" reads "vert.x-eventloo".
+          // The kernel keeps 15 characters of a thread's name: "vert.x-eventloop-thread-0" reads
+          // "vert.x-eventloo".
           if (!Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
             continue;
           }
@@ -233,27 +314,38 @@ final class NodeProcess implements AutoCloseable {
 
   /** POSTs to the node's admin API (no admin key is configured in benchmarks). */
   void admin(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          "POST " + path + " answered " + r.statusCode() + ": " + r.body());
     }
   }
 
   private void awaitReady(Path log) throws Exception {
     for (int i = 0; i < 900; i++) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the node exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "the node exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException notYet) {
         // the node is still starting
       }
-      TimeUnit.MILLISECONDS.sleep(100); // polling another process's readiness, not synchronising a test
+      TimeUnit.MILLISECONDS.sleep(
+          100); // polling another process's readiness, not synchronising a test
     }
     throw new IllegalStateException("the node did not become ready in 90 s; see " + log);
   }
@@ -283,16 +375,26 @@ final class NodeProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
-  /** The bundled loopback cluster config under a cluster name and ports of its own, so no other cluster mixes in. */
+  /**
+   * The bundled loopback cluster config under a cluster name and ports of its own, so no other
+   * cluster mixes in.
+   */
   static Path clusterConfig(Path work, String name, int firstPort) throws IOException {
     String xml;
-    try (java.io.InputStream in = dev.airbag.node.cluster.Cluster.class.getClassLoader().getResourceAsStream(dev.airbag.node.cluster.Cluster.DEFAULT_CONFIG)) {
+    try (java.io.InputStream in =
+        dev.airbag.node.cluster.Cluster.class
+            .getClassLoader()
+            .getResourceAsStream(dev.airbag.node.cluster.Cluster.DEFAULT_CONFIG)) {
       xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     Path file = work.resolve("cluster.xml");
     String prefix = String.valueOf(firstPort).substring(0, 2);
-    Files.writeString(file, xml.replace("<cluster-name>airbag</cluster-name>", "<cluster-name>" + name + "</cluster-name>")
-        .replace(">5701<", ">" + firstPort + "<").replace("127.0.0.1:57", "127.0.0.1:" + prefix));
+    Files.writeString(
+        file,
+        xml.replace(
+                "<cluster-name>airbag</cluster-name>", "<cluster-name>" + name + "</cluster-name>")
+            .replace(">5701<", ">" + firstPort + "<")
+            .replace("127.0.0.1:57", "127.0.0.1:" + prefix));
     return file;
   }
 

@@ -5,9 +5,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * How long this JVM and the machine under it fail to run a thread that asks to wake every millisecond
- * (after jHiccup): garbage collection, safepoints, and a CPU taken by the other processes on it. A
- * stall here delays both paths of a run alike; the report shows it so the tail of both can be read.
+ * How long this JVM and the machine under it fail to run a thread that asks to wake every
+ * millisecond (after jHiccup): garbage collection, safepoints, and a CPU taken by the other
+ * processes on it. A stall here delays both paths of a run alike; the report shows it so the tail
+ * of both can be read.
  */
 final class StallMeter implements AutoCloseable {
 

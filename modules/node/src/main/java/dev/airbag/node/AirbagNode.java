@@ -1,24 +1,12 @@
 package dev.airbag.node;
 
-import dev.airbag.node.api.ServerVerticle;
-import dev.airbag.node.breaker.BreakerBoard;
-import dev.airbag.node.breaker.BreakerVerticle;
-import dev.airbag.node.cluster.Cluster;
-import dev.airbag.node.cluster.EventLog;
-import dev.airbag.node.dashboard.HistoryWriter;
-import dev.airbag.node.drill.DrillsInForce;
-import dev.airbag.node.drill.DrillPlan;
-import dev.airbag.node.drill.DrillVerticle;
-import dev.airbag.node.judge.JudgeVerticle;
-import dev.airbag.node.lane.LaneSource;
-import dev.airbag.node.telemetry.MinuteCounters;
-import dev.airbag.node.telemetry.NodeMetrics;
-import dev.airbag.node.telemetry.NodeTracing;
-
+import dev.airbag.core.breaker.Permit;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.routing.TierPlan;
-import dev.airbag.core.breaker.Permit;
+import dev.airbag.node.api.ServerVerticle;
+import dev.airbag.node.breaker.BreakerBoard;
+import dev.airbag.node.breaker.BreakerVerticle;
 import dev.airbag.node.bus.Addresses;
 import dev.airbag.node.bus.AnswerFlagged;
 import dev.airbag.node.bus.BreakerCommand;
@@ -27,11 +15,22 @@ import dev.airbag.node.bus.JudgeSamples;
 import dev.airbag.node.bus.JudgeScores;
 import dev.airbag.node.bus.LocalCodec;
 import dev.airbag.node.bus.SuccessBatch;
+import dev.airbag.node.cluster.Cluster;
+import dev.airbag.node.cluster.EventLog;
+import dev.airbag.node.dashboard.HistoryWriter;
+import dev.airbag.node.drill.DrillPlan;
+import dev.airbag.node.drill.DrillVerticle;
+import dev.airbag.node.drill.DrillsInForce;
+import dev.airbag.node.judge.JudgeVerticle;
+import dev.airbag.node.lane.LaneSource;
+import dev.airbag.node.telemetry.MinuteCounters;
+import dev.airbag.node.telemetry.NodeMetrics;
+import dev.airbag.node.telemetry.NodeTracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,9 +38,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running gateway node on a Vert.x instance, clustered or not: one provider verticle per deployment,
- * the judge, the API verticles, then the drill runner. Start it with {@link #start}; the returned node tells its HTTP port. It lives
- * as long as its Vert.x: closing that stops it (and, when clustered, leaves the cluster).
+ * A running gateway node on a Vert.x instance, clustered or not: one provider verticle per
+ * deployment, the judge, the API verticles, then the drill runner. Start it with {@link #start};
+ * the returned node tells its HTTP port. It lives as long as its Vert.x: closing that stops it
+ * (and, when clustered, leaves the cluster).
  */
 public final class AirbagNode {
 
@@ -65,32 +65,73 @@ public final class AirbagNode {
     BreakerBoard board = new BreakerBoard(config.deployments());
     DrillsInForce drills = new DrillsInForce();
     EventLog events = new EventLog(vertx, options.clock());
-    events.record("member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
-    Cluster.onMembership(vertx, (type, member) -> events.record(type + "-" + member, new JsonObject().put("type", type).put("node", member)));
-    NodeMetrics metrics = new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
+    events.record(
+        "member_joined-" + node, new JsonObject().put("type", "member_joined").put("node", node));
+    Cluster.onMembership(
+        vertx,
+        (type, member) ->
+            events.record(
+                type + "-" + member, new JsonObject().put("type", type).put("node", member)));
+    NodeMetrics metrics =
+        new NodeMetrics(options.registry().orElseGet(NodeMetrics::newRegistry), node);
     metrics.clusterMembers(() -> Cluster.members(vertx));
     Cluster.hazelcast(vertx).ifPresent(hz -> metrics.clusterMaps(hz, Addresses.MAPS));
     MinuteCounters minutes = new MinuteCounters(config);
-    NodeTracing tracing = new NodeTracing(options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
-    LaneSource lanes = new LaneSource(config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);
+    NodeTracing tracing =
+        new NodeTracing(
+            options.openTelemetry().orElseGet(() -> NodeTracing.open(config.airbag().tracing())));
+    LaneSource lanes =
+        new LaneSource(
+            config, options.clock(), options.random(), board, drills, metrics, minutes, tracing);
     List<Future<String>> providers = new ArrayList<>();
     for (Deployment d : config.deployments()) {
-      providers.add(vertx.deployVerticle(new BreakerVerticle(d, config.router(), options.clock(), options.random(), node, board, drills, metrics,
-          minutes, events)));
+      providers.add(
+          vertx.deployVerticle(
+              new BreakerVerticle(
+                  d,
+                  config.router(),
+                  options.clock(),
+                  options.random(),
+                  node,
+                  board,
+                  drills,
+                  metrics,
+                  minutes,
+                  events)));
     }
     providers.add(vertx.deployVerticle(new HistoryWriter(minutes, board, options.clock(), node)));
     providers.add(vertx.deployVerticle(new JudgeVerticle(config, options.clock(), lanes)));
     int configured = options.httpPort().orElse(config.airbag().httpPort());
-    return Future.all(providers).compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
-        .compose(port -> vertx.deployVerticle(() -> new ServerVerticle(config, plan, lanes, options.host(), port, node, events),
-                new DeploymentOptions().setInstances(options.apiInstances()))
-            .compose(id -> vertx.deployVerticle(new DrillVerticle(config, plan, options.clock(), node, deployment -> board.view(deployment).describe(), drills, events, options.host(), port)))
-            .map(id -> new AirbagNode(port, node)));
+    return Future.all(providers)
+        .compose(v -> vertx.<Integer>executeBlocking(() -> resolvePort(options.host(), configured)))
+        .compose(
+            port ->
+                vertx
+                    .deployVerticle(
+                        () ->
+                            new ServerVerticle(
+                                config, plan, lanes, options.host(), port, node, events),
+                        new DeploymentOptions().setInstances(options.apiInstances()))
+                    .compose(
+                        id ->
+                            vertx.deployVerticle(
+                                new DrillVerticle(
+                                    config,
+                                    plan,
+                                    options.clock(),
+                                    node,
+                                    deployment -> board.view(deployment).describe(),
+                                    drills,
+                                    events,
+                                    options.host(),
+                                    port)))
+                    .map(id -> new AirbagNode(port, node)));
   }
 
   /**
-   * Port 0 means "any free port". API instances share one port only when they all name it, so a free
-   * port is chosen here first (the moment between closing the probe and binding is a test-only race).
+   * Port 0 means "any free port". API instances share one port only when they all name it, so a
+   * free port is chosen here first (the moment between closing the probe and binding is a test-only
+   * race).
    */
   private static int resolvePort(String host, int port) throws IOException {
     if (port != 0) {

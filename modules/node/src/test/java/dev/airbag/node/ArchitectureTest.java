@@ -9,42 +9,104 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.airbag.core.time.SystemClock;
 import org.junit.jupiter.api.Test;
 
-/** The dependency rules of DESIGN.md section 1, held by the build: the code's shape cannot drift unseen. */
+/**
+ * The dependency rules of DESIGN.md section 1, held by the build: the code's shape cannot drift
+ * unseen.
+ */
 class ArchitectureTest {
 
-  private static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.airbag");
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.airbag");
 
   @Test
   void coreIsPlainJavaWithoutVertxOrAnyOfOurOtherModules() {
-    noClasses().that().resideInAPackage("dev.airbag.core..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.vertx..", "io.netty..", "com.hazelcast..", "io.micrometer..", "io.opentelemetry..",
-            "dev.airbag.providers..", "dev.airbag.node..", "dev.airbag.simulator..", "dev.airbag.bench..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.airbag.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx..",
+            "io.netty..",
+            "com.hazelcast..",
+            "io.micrometer..",
+            "io.opentelemetry..",
+            "dev.airbag.providers..",
+            "dev.airbag.node..",
+            "dev.airbag.simulator..",
+            "dev.airbag.bench..")
         .check(MAIN);
   }
 
   @Test
   void dependenciesPointOneWayCoreProvidersNode() {
-    noClasses().that().resideInAPackage("dev.airbag.providers..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.airbag.node..", "dev.airbag.simulator..", "dev.airbag.bench..").check(MAIN);
-    noClasses().that().resideInAPackage("dev.airbag.simulator..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.airbag.core..", "dev.airbag.providers..", "dev.airbag.node..", "dev.airbag.bench..").check(MAIN);
-    noClasses().that().resideInAPackage("dev.airbag.node..").should().dependOnClassesThat()
-        .resideInAPackage("dev.airbag.bench..").check(MAIN);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.airbag.providers..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.airbag.node..", "dev.airbag.simulator..", "dev.airbag.bench..")
+        .check(MAIN);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.airbag.simulator..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.airbag.core..",
+            "dev.airbag.providers..",
+            "dev.airbag.node..",
+            "dev.airbag.bench..")
+        .check(MAIN);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.airbag.node..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.airbag.bench..")
+        .check(MAIN);
   }
 
   @Test
   void insideTheNodeNothingBelowReachesUpToTheDoorsAdminOrCommandLine() {
-    noClasses().that().resideInAnyPackage("dev.airbag.node.routing..", "dev.airbag.lane..", "dev.airbag.node.lane..",
-            "dev.airbag.node.breaker..", "dev.airbag.node.judge..", "dev.airbag.node.drill..", "dev.airbag.node.dashboard..",
-            "dev.airbag.node.telemetry..", "dev.airbag.node.cluster..", "dev.airbag.node.bus..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.airbag.node", "dev.airbag.node.api..", "dev.airbag.node.admin..",
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.airbag.node.routing..",
+            "dev.airbag.lane..",
+            "dev.airbag.node.lane..",
+            "dev.airbag.node.breaker..",
+            "dev.airbag.node.judge..",
+            "dev.airbag.node.drill..",
+            "dev.airbag.node.dashboard..",
+            "dev.airbag.node.telemetry..",
+            "dev.airbag.node.cluster..",
+            "dev.airbag.node.bus..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.airbag.node",
+            "dev.airbag.node.api..",
+            "dev.airbag.node.admin..",
             "dev.airbag.node.cli..")
         .check(MAIN);
-    noClasses().that().resideInAnyPackage("dev.airbag.node.lane..", "dev.airbag.node.breaker..", "dev.airbag.node.judge..",
-            "dev.airbag.node.drill..", "dev.airbag.node.dashboard..", "dev.airbag.node.telemetry..", "dev.airbag.node.cluster..",
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.airbag.node.lane..",
+            "dev.airbag.node.breaker..",
+            "dev.airbag.node.judge..",
+            "dev.airbag.node.drill..",
+            "dev.airbag.node.dashboard..",
+            "dev.airbag.node.telemetry..",
+            "dev.airbag.node.cluster..",
             "dev.airbag.node.bus..")
-        .should().dependOnClassesThat().resideInAPackage("dev.airbag.node.routing..").check(MAIN);
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.airbag.node.routing..")
+        .check(MAIN);
   }
 
   @Test
@@ -55,10 +117,19 @@ class ArchitectureTest {
 
   @Test
   void onlySystemClockReadsTheSystemClock() {
-    noClasses().that().resideInAnyPackage("dev.airbag.core..", "dev.airbag.providers..", "dev.airbag.node..")
-        .and().doNotHaveFullyQualifiedName(SystemClock.class.getName())
-        .should().callMethod(System.class, "currentTimeMillis").orShould().callMethod(System.class, "nanoTime")
-        .orShould().callMethod(java.time.Instant.class, "now").orShould().callMethod(java.time.LocalDateTime.class, "now")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.airbag.core..", "dev.airbag.providers..", "dev.airbag.node..")
+        .and()
+        .doNotHaveFullyQualifiedName(SystemClock.class.getName())
+        .should()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .callMethod(java.time.Instant.class, "now")
+        .orShould()
+        .callMethod(java.time.LocalDateTime.class, "now")
         .check(MAIN);
   }
 }

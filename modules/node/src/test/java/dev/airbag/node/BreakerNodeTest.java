@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The breaker on one node, seen as a user and an operator see it: over HTTP. */
 class BreakerNodeTest extends NodeTestBase {
 
-  private static final String CONFIG = GatewayFixture.PRIMARY_THEN_SECONDARY + """
+  private static final String CONFIG =
+      GatewayFixture.PRIMARY_THEN_SECONDARY
+          + """
         allowed_fails: 1000
       airbag:
         admin_key: os.environ/OPENAI_API_KEY
@@ -31,7 +33,10 @@ class BreakerNodeTest extends NodeTestBase {
   }
 
   private static String tier() throws Exception {
-    return gw.chat("primary", "Rain fell all week on the valley.", false).headers().firstValue("x-airbag-tier").orElseThrow();
+    return gw.chat("primary", "Rain fell all week on the valley.", false)
+        .headers()
+        .firstValue("x-airbag-tier")
+        .orElseThrow();
   }
 
   private static JsonObject primaryBreaker() throws Exception {
@@ -72,25 +77,39 @@ class BreakerNodeTest extends NodeTestBase {
   }
 
   /**
-   * A provider refusing connections is remembered for a moment (calls fail without connecting), but the
-   * breaker's probe after a cooldown shorter than that moment still connects, and finds it back.
+   * A provider refusing connections is remembered for a moment (calls fail without connecting), but
+   * the breaker's probe after a cooldown shorter than that moment still connects, and finds it
+   * back.
    */
   @Test
   void aProbeReachesAProviderThatRefusedMomentsBefore() throws Exception {
     gw.stopNode();
     Simulator gone = GatewayFixture.await(Simulator.start(gw.vertx, SimulatorOptions.loopback()));
     GatewayFixture.await(gone.close());
-    gw.startNode(gw.yamlConfig(CONFIG.replace("os.environ/P_BASE", gone.baseUrl())
-        .replace("cooldown: 30s", "cooldown: 20ms").replace("min_calls: 10", "min_calls: 2")));
+    gw.startNode(
+        gw.yamlConfig(
+            CONFIG
+                .replace("os.environ/P_BASE", gone.baseUrl())
+                .replace("cooldown: 30s", "cooldown: 20ms")
+                .replace("min_calls: 10", "min_calls: 2")));
     assertThat(tier()).isEqualTo("secondary");
     assertThat(tier()).isEqualTo("secondary");
-    await().atMost(Duration.ofSeconds(5)).until(() -> primaryBreaker().getString("state").equals("OPEN"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> primaryBreaker().getString("state").equals("OPEN"));
 
-    Simulator back = GatewayFixture.await(Simulator.start(gw.vertx, SimulatorOptions.loopback()
-        .withApiKey(GatewayFixture.ENV.get("ANTHROPIC_API_KEY")).withPort(URI.create(gone.baseUrl()).getPort())));
+    Simulator back =
+        GatewayFixture.await(
+            Simulator.start(
+                gw.vertx,
+                SimulatorOptions.loopback()
+                    .withApiKey(GatewayFixture.ENV.get("ANTHROPIC_API_KEY"))
+                    .withPort(URI.create(gone.baseUrl()).getPort())));
     try {
       gw.clock.advance(Duration.ofMillis(ProviderClient.REFUSAL_REMEMBERED_MILLIS / 2));
-      assertThat(tier()).as("the probe, within the moment the refusal is remembered").isEqualTo("primary");
+      assertThat(tier())
+          .as("the probe, within the moment the refusal is remembered")
+          .isEqualTo("primary");
       assertThat(back.requests()).isEqualTo(1);
     } finally {
       GatewayFixture.await(back.close());
@@ -102,16 +121,25 @@ class BreakerNodeTest extends NodeTestBase {
     gw.primary.fault(Fault.of(Fault.Mode.STREAM_CUT).withAfterChunks(2));
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> r = gw.chat("primary", "Rain fell all week on the valley.", true);
-      assertThat(r.headers().firstValue("x-airbag-tier")).as("too late to fail over").hasValue("primary");
+      assertThat(r.headers().firstValue("x-airbag-tier"))
+          .as("too late to fail over")
+          .hasValue("primary");
       assertThat(r.body()).contains("stream_interrupted");
     }
-    // Each broken stream counts a success at its first token and a failure at the break: 10 calls, 50%.
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      JsonObject b = primaryBreaker();
-      assertThat(b.getString("state")).isEqualTo("OPEN");
-      assertThat(b.getString("reason")).isEqualTo("error_rate");
-    });
-    assertThat(gw.chat("primary", "Rain fell all week on the valley.", true).headers().firstValue("x-airbag-tier"))
+    // Each broken stream counts a success at its first token and a failure at the break: 10 calls,
+    // 50%.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              JsonObject b = primaryBreaker();
+              assertThat(b.getString("state")).isEqualTo("OPEN");
+              assertThat(b.getString("reason")).isEqualTo("error_rate");
+            });
+    assertThat(
+            gw.chat("primary", "Rain fell all week on the valley.", true)
+                .headers()
+                .firstValue("x-airbag-tier"))
         .hasValue("secondary");
   }
 
@@ -120,8 +148,11 @@ class BreakerNodeTest extends NodeTestBase {
     for (int i = 0; i < 7; i++) {
       assertThat(tier()).isEqualTo("primary");
     }
-    await().atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(primaryBreaker().getJsonObject("window").getLong("calls")).isEqualTo(7));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(primaryBreaker().getJsonObject("window").getLong("calls")).isEqualTo(7));
 
     gw.primary.fault(Fault.error(503));
     assertThat(tier()).isEqualTo("secondary");
@@ -133,20 +164,25 @@ class BreakerNodeTest extends NodeTestBase {
   @Test
   void operatorsOpenAndCloseABreakerWithTheAdminKey() throws Exception {
     assertThat(gw.admin("GET", "/admin/breakers", null).statusCode()).isEqualTo(401);
-    assertThat(gw.admin("POST", "/admin/breakers/primary/open", "wrong").statusCode()).isEqualTo(401);
+    assertThat(gw.admin("POST", "/admin/breakers/primary/open", "wrong").statusCode())
+        .isEqualTo(401);
 
-    HttpResponse<String> opened = gw.admin("POST", "/admin/breakers/primary/open?for=10m", ADMIN_KEY);
+    HttpResponse<String> opened =
+        gw.admin("POST", "/admin/breakers/primary/open?for=10m", ADMIN_KEY);
     assertThat(opened.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(opened.body()).getString("reason")).isEqualTo("manual");
     assertThat(tier()).isEqualTo("secondary");
     assertThat(gw.primary.requests()).isZero();
 
-    assertThat(gw.admin("POST", "/admin/breakers/primary/close", ADMIN_KEY).statusCode()).isEqualTo(200);
+    assertThat(gw.admin("POST", "/admin/breakers/primary/close", ADMIN_KEY).statusCode())
+        .isEqualTo(200);
     assertThat(tier()).isEqualTo("primary");
     assertThat(primaryBreaker().getString("state")).isEqualTo("CLOSED");
 
-    assertThat(gw.admin("POST", "/admin/breakers/primary/open?for=soon", ADMIN_KEY).statusCode()).isEqualTo(400);
-    assertThat(gw.admin("POST", "/admin/breakers/nope/open", ADMIN_KEY).statusCode()).isEqualTo(404);
+    assertThat(gw.admin("POST", "/admin/breakers/primary/open?for=soon", ADMIN_KEY).statusCode())
+        .isEqualTo(400);
+    assertThat(gw.admin("POST", "/admin/breakers/nope/open", ADMIN_KEY).statusCode())
+        .isEqualTo(404);
   }
 
   @Test

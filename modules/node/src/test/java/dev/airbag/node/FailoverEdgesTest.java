@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Failover cases beyond the seed walk-through: streams, retry-after, the request deadline. */
 class FailoverEdgesTest extends NodeTestBase {
 
-  private static final String CONFIG = """
+  private static final String CONFIG =
+      """
       model_list:
         - model_name: primary
           litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: os.environ/P_BASE, timeout: %s}
@@ -29,7 +30,10 @@ class FailoverEdgesTest extends NodeTestBase {
   private static final String QUESTION = "Snow closed the mountain pass for three days.";
 
   private static List<String> dataLines(HttpResponse<String> r) {
-    return Stream.of(r.body().split("\n")).filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+    return Stream.of(r.body().split("\n"))
+        .filter(l -> l.startsWith("data: "))
+        .map(l -> l.substring(6))
+        .toList();
   }
 
   @Test
@@ -41,7 +45,9 @@ class FailoverEdgesTest extends NodeTestBase {
     assertThat(r.headers().firstValue("x-airbag-tier")).hasValue("primary");
     assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
     JsonObject first = new JsonObject(data.get(0));
-    assertThat(first.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("role")).isEqualTo("assistant");
+    assertThat(
+            first.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("role"))
+        .isEqualTo("assistant");
     assertThat(data.stream().filter(d -> d.contains("\"finish_reason\":\"stop\""))).hasSize(1);
     JsonObject usage = new JsonObject(data.get(data.size() - 2)).getJsonObject("usage");
     assertThat(usage.getInteger("prompt_tokens")).isPositive();
@@ -57,7 +63,8 @@ class FailoverEdgesTest extends NodeTestBase {
     List<String> data = dataLines(r);
     assertThat(r.headers().firstValue("x-airbag-tier")).hasValue("primary");
     assertThat(data).doesNotContain("[DONE]");
-    assertThat(new JsonObject(data.get(data.size() - 1)).getJsonObject("error").getString("code")).isEqualTo("stream_interrupted");
+    assertThat(new JsonObject(data.get(data.size() - 1)).getJsonObject("error").getString("code"))
+        .isEqualTo("stream_interrupted");
     assertThat(gw.secondary.requests()).isZero();
   }
 
@@ -71,11 +78,13 @@ class FailoverEdgesTest extends NodeTestBase {
     assertThat(gw.primary.requests()).as("7 s is too long to wait in place").isEqualTo(1);
 
     gw.primary.fault(Fault.HEALTHY);
-    assertThat(gw.chat("primary", QUESTION, false).headers().firstValue("x-airbag-tier")).hasValue("secondary");
+    assertThat(gw.chat("primary", QUESTION, false).headers().firstValue("x-airbag-tier"))
+        .hasValue("secondary");
     assertThat(gw.primary.requests()).as("benched until retry-after").isEqualTo(1);
 
     gw.clock.advance(Duration.ofSeconds(7));
-    assertThat(gw.chat("primary", QUESTION, false).headers().firstValue("x-airbag-tier")).hasValue("primary");
+    assertThat(gw.chat("primary", QUESTION, false).headers().firstValue("x-airbag-tier"))
+        .hasValue("primary");
   }
 
   @Test
@@ -96,7 +105,9 @@ class FailoverEdgesTest extends NodeTestBase {
 
     HttpResponse<String> r = gw.chat("primary", QUESTION, false);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("x-airbag-tier")).as("the primary's 5 s timeout is cut to the 400 ms deadline").hasValue("canned");
+    assertThat(r.headers().firstValue("x-airbag-tier"))
+        .as("the primary's 5 s timeout is cut to the 400 ms deadline")
+        .hasValue("canned");
     assertThat(gw.secondary.requests()).isZero();
   }
 }

@@ -1,10 +1,9 @@
 package dev.airbag.node;
 
-import dev.airbag.node.cluster.Cluster;
-
 import com.hazelcast.config.Config;
 import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.core.time.Clock;
+import dev.airbag.node.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Whole nodes as members of a real Hazelcast cluster in this JVM, under a cluster name of their own,
- * sharing one clock the test moves.
+ * Whole nodes as members of a real Hazelcast cluster in this JVM, under a cluster name of their
+ * own, sharing one clock the test moves.
  */
 final class InProcessCluster implements AutoCloseable {
 
@@ -36,7 +35,8 @@ final class InProcessCluster implements AutoCloseable {
     Config hazelcast = Cluster.config(null).setClusterName(name);
     Vertx vertx = GatewayFixture.await(Cluster.join(hazelcast, "127.0.0.1"));
     members.add(vertx);
-    AirbagNode node = GatewayFixture.await(AirbagNode.start(vertx, config, NodeOptions.loopback(clock)));
+    AirbagNode node =
+        GatewayFixture.await(AirbagNode.start(vertx, config, NodeOptions.loopback(clock)));
     nodes.add(node);
     return node;
   }

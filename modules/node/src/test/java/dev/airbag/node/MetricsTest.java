@@ -18,10 +18,14 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What {@code GET /metrics} says after scripted traffic through an outage matches what happened. */
+/**
+ * What {@code GET /metrics} says after scripted traffic through an outage matches what happened.
+ */
 class MetricsTest extends NodeTestBase {
 
-  private static final String CONFIG = GatewayFixture.PRIMARY_THEN_SECONDARY + """
+  private static final String CONFIG =
+      GatewayFixture.PRIMARY_THEN_SECONDARY
+          + """
         allowed_fails: 1000
         num_retries: 0
       airbag:
@@ -34,7 +38,10 @@ class MetricsTest extends NodeTestBase {
   }
 
   private static String tier() throws Exception {
-    return gw.chat("primary", "Rain fell all week on the valley.", false).headers().firstValue("x-airbag-tier").orElseThrow();
+    return gw.chat("primary", "Rain fell all week on the valley.", false)
+        .headers()
+        .firstValue("x-airbag-tier")
+        .orElseThrow();
   }
 
   private static String scrape() throws Exception {
@@ -44,10 +51,19 @@ class MetricsTest extends NodeTestBase {
     return r.body();
   }
 
-  /** The value of the series {@code name} carrying every one of {@code labels} ({@code key="value"}), if present. */
+  /**
+   * The value of the series {@code name} carrying every one of {@code labels} ({@code
+   * key="value"}), if present.
+   */
   static OptionalDouble value(String scrape, String name, String... labels) {
-    return scrape.lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && Arrays.stream(labels).allMatch(l::contains))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst();
+    return scrape
+        .lines()
+        .filter(
+            l ->
+                (l.startsWith(name + "{") || l.startsWith(name + " "))
+                    && Arrays.stream(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst();
   }
 
   @Test
@@ -59,42 +75,91 @@ class MetricsTest extends NodeTestBase {
     for (int i = 0; i < 10; i++) {
       assertThat(tier()).isEqualTo("secondary");
     }
-    // 5 successes and 5 failures make 10 calls at a 50% error rate: the breaker trips on the 5th failure.
-    // The trip reaches the event loops a moment after the failure's reply, so a request or two more may
+    // 5 successes and 5 failures make 10 calls at a 50% error rate: the breaker trips on the 5th
+    // failure.
+    // The trip reaches the event loops a moment after the failure's reply, so a request or two more
+    // may
     // still call the primary: the metrics must count exactly the calls the simulator saw.
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      String m = scrape();
-      assertThat(value(m, "airbag_breaker_state", "deployment=\"primary\"", "state=\"open\"")).hasValue(1);
-      assertThat(value(m, "airbag_breaker_state", "deployment=\"primary\"", "state=\"closed\"")).hasValue(0);
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              String m = scrape();
+              assertThat(
+                      value(m, "airbag_breaker_state", "deployment=\"primary\"", "state=\"open\""))
+                  .hasValue(1);
+              assertThat(
+                      value(
+                          m, "airbag_breaker_state", "deployment=\"primary\"", "state=\"closed\""))
+                  .hasValue(0);
+            });
     String m = scrape();
-    assertThat(value(m, "airbag_provider_calls_total", "deployment=\"primary\"", "outcome=\"success\"")).hasValue(5);
+    assertThat(
+            value(
+                m, "airbag_provider_calls_total", "deployment=\"primary\"", "outcome=\"success\""))
+        .hasValue(5);
     long failedCalls = gw.primary.requests() - 5;
     assertThat(failedCalls).isBetween(5L, 10L);
-    assertThat(value(m, "airbag_provider_calls_total", "deployment=\"primary\"", "outcome=\"server_error\"")).hasValue(failedCalls);
-    assertThat(value(m, "airbag_provider_calls_total", "deployment=\"secondary\"", "outcome=\"success\"")).hasValue(10);
-    assertThat(value(m, "airbag_provider_call_duration_seconds_count", "deployment=\"primary\"")).hasValue(5 + failedCalls);
-    assertThat(value(m, "airbag_requests_total", "model_group=\"primary\"", "tier=\"primary\"")).hasValue(5);
-    assertThat(value(m, "airbag_requests_total", "model_group=\"primary\"", "tier=\"secondary\"")).hasValue(10);
-    assertThat(value(m, "airbag_breaker_transitions_total", "deployment=\"primary\"", "from=\"closed\"", "to=\"open\"",
-        "reason=\"error_rate\"")).hasValue(1);
-    assertThat(value(m, "airbag_breaker_error_rate", "deployment=\"primary\"")).hasValue(failedCalls / (5.0 + failedCalls));
-    assertThat(value(m, "airbag_breaker_state", "deployment=\"secondary\"", "state=\"closed\"")).hasValue(1);
+    assertThat(
+            value(
+                m,
+                "airbag_provider_calls_total",
+                "deployment=\"primary\"",
+                "outcome=\"server_error\""))
+        .hasValue(failedCalls);
+    assertThat(
+            value(
+                m,
+                "airbag_provider_calls_total",
+                "deployment=\"secondary\"",
+                "outcome=\"success\""))
+        .hasValue(10);
+    assertThat(value(m, "airbag_provider_call_duration_seconds_count", "deployment=\"primary\""))
+        .hasValue(5 + failedCalls);
+    assertThat(value(m, "airbag_requests_total", "model_group=\"primary\"", "tier=\"primary\""))
+        .hasValue(5);
+    assertThat(value(m, "airbag_requests_total", "model_group=\"primary\"", "tier=\"secondary\""))
+        .hasValue(10);
+    assertThat(
+            value(
+                m,
+                "airbag_breaker_transitions_total",
+                "deployment=\"primary\"",
+                "from=\"closed\"",
+                "to=\"open\"",
+                "reason=\"error_rate\""))
+        .hasValue(1);
+    assertThat(value(m, "airbag_breaker_error_rate", "deployment=\"primary\""))
+        .hasValue(failedCalls / (5.0 + failedCalls));
+    assertThat(value(m, "airbag_breaker_state", "deployment=\"secondary\"", "state=\"closed\""))
+        .hasValue(1);
     assertThat(value(m, "airbag_node_info", "node=\"")).hasValue(1);
-    assertThat(value(m, "airbag_event_loop_delay_seconds_count", "loop=\"vert.x-eventloop-thread-").orElse(0))
-        .as("the API loops are watched").isPositive();
+    assertThat(
+            value(m, "airbag_event_loop_delay_seconds_count", "loop=\"vert.x-eventloop-thread-")
+                .orElse(0))
+        .as("the API loops are watched")
+        .isPositive();
     assertThat(m).as("the JVM's own metrics ride along").contains("jvm_memory_used_bytes");
-    assertThat(m).as("no secret in any label or value")
-        .doesNotContain(GatewayFixture.ENV.get("ANTHROPIC_API_KEY"), GatewayFixture.ENV.get("OPENAI_API_KEY"));
+    assertThat(m)
+        .as("no secret in any label or value")
+        .doesNotContain(
+            GatewayFixture.ENV.get("ANTHROPIC_API_KEY"), GatewayFixture.ENV.get("OPENAI_API_KEY"));
   }
 
   /** The {@code airbag_} names README's metrics table documents. */
   private static Set<String> documented() throws Exception {
-    return names(Files.readString(Path.of("../../README.md")).lines().filter(l -> l.startsWith("| `airbag_"))
-        .map(l -> l.substring(3, l.indexOf('`', 3))).collect(Collectors.joining(" ")));
+    return names(
+        Files.readString(Path.of("../../README.md"))
+            .lines()
+            .filter(l -> l.startsWith("| `airbag_"))
+            .map(l -> l.substring(3, l.indexOf('`', 3)))
+            .collect(Collectors.joining(" ")));
   }
 
-  /** Series base names in a text: {@code airbag_x_total}, a histogram's {@code _bucket} etc. folded to its base. */
+  /**
+   * Series base names in a text: {@code airbag_x_total}, a histogram's {@code _bucket} etc. folded
+   * to its base.
+   */
   private static Set<String> names(String text) {
     Set<String> out = new TreeSet<>();
     Matcher m = Pattern.compile("airbag_[a-z_]+").matcher(text);
@@ -108,10 +173,13 @@ class MetricsTest extends NodeTestBase {
   void everySeriesIsDocumentedAndTheGrafanaDashboardUsesOnlyDocumentedOnes() throws Exception {
     tier();
     Set<String> documented = documented();
-    assertThat(documented).contains("airbag_provider_calls_total", "airbag_requests_total", "airbag_breaker_state");
-    String scraped = scrape().lines().filter(l -> l.startsWith("airbag_")).collect(Collectors.joining("\n"));
+    assertThat(documented)
+        .contains("airbag_provider_calls_total", "airbag_requests_total", "airbag_breaker_state");
+    String scraped =
+        scrape().lines().filter(l -> l.startsWith("airbag_")).collect(Collectors.joining("\n"));
     assertThat(documented).containsAll(names(scraped));
-    assertThat(documented).containsAll(names(Files.readString(Path.of("../../dashboards/airbag.json"))));
+    assertThat(documented)
+        .containsAll(names(Files.readString(Path.of("../../dashboards/airbag.json"))));
   }
 
   @Test
@@ -121,6 +189,8 @@ class MetricsTest extends NodeTestBase {
     for (int i = 0; i < 3; i++) {
       assertThat(tier()).isEqualTo("canned");
     }
-    assertThat(value(scrape(), "airbag_requests_total", "model_group=\"primary\"", "tier=\"canned\"")).hasValue(3);
+    assertThat(
+            value(scrape(), "airbag_requests_total", "model_group=\"primary\"", "tier=\"canned\""))
+        .hasValue(3);
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class SeedFailoverTest extends NodeTestBase {
 
   private static final String MODEL = "summarize-primary";
-  private static final String QUESTION = "The harbour froze in January and the ferries stopped for two weeks.";
+  private static final String QUESTION =
+      "The harbour froze in January and the ferries stopped for two weeks.";
 
   @BeforeEach
   void node() throws Exception {
@@ -32,7 +33,11 @@ class SeedFailoverTest extends NodeTestBase {
   }
 
   private static String content(HttpResponse<String> r) {
-    return json(r).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+    return json(r)
+        .getJsonArray("choices")
+        .getJsonObject(0)
+        .getJsonObject("message")
+        .getString("content");
   }
 
   private static void assertServedBy(HttpResponse<String> r, String tier, String deployment) {
@@ -66,15 +71,20 @@ class SeedFailoverTest extends NodeTestBase {
   @Test
   void aHangingPrimaryCostsOnePerCallTimeoutNotARetry() throws Exception {
     gw.primary.fault(Fault.of(Fault.Mode.HANG));
-    java.util.concurrent.CompletableFuture<HttpResponse<String>> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return gw.chat(MODEL, QUESTION, false);
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    });
-    // The per-call timeout runs on the node's clock: once the primary holds the call, its 500 ms pass.
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gw.primary.requests() == 1);
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return gw.chat(MODEL, QUESTION, false);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    // The per-call timeout runs on the node's clock: once the primary holds the call, its 500 ms
+    // pass.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gw.primary.requests() == 1);
     gw.clock.advance(Duration.ofMillis(500));
     HttpResponse<String> r = sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
 
@@ -126,7 +136,9 @@ class SeedFailoverTest extends NodeTestBase {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-airbag-tier")).hasValue("canned");
     assertThat(r.headers().firstValue("x-airbag-deployment")).isEmpty();
-    assertThat(content(r)).isEqualTo(CannedSettings.DEFAULT_MESSAGE).contains("not an answer from the AI model");
+    assertThat(content(r))
+        .isEqualTo(CannedSettings.DEFAULT_MESSAGE)
+        .contains("not an answer from the AI model");
     assertThat(json(r).getString("model")).isEqualTo("airbag-canned");
   }
 
@@ -157,16 +169,23 @@ class SeedFailoverTest extends NodeTestBase {
     }
     assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
     StringBuilder text = new StringBuilder();
-    List<JsonObject> chunks = data.subList(0, data.size() - 1).stream().map(JsonObject::new).toList();
-    assertThat(chunks).allSatisfy(c -> assertThat(c.getString("object")).isEqualTo("chat.completion.chunk"));
+    List<JsonObject> chunks =
+        data.subList(0, data.size() - 1).stream().map(JsonObject::new).toList();
+    assertThat(chunks)
+        .allSatisfy(c -> assertThat(c.getString("object")).isEqualTo("chat.completion.chunk"));
     assertThat(chunks).noneSatisfy(c -> assertThat(c.containsKey("error")).isTrue());
     for (JsonObject c : chunks) {
       if (!c.getJsonArray("choices").isEmpty()) {
-        text.append(c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content", ""));
+        text.append(
+            c.getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("delta")
+                .getString("content", ""));
       }
     }
     assertThat(text.toString()).isEqualTo("Here is a short summary: " + QUESTION);
-    assertThat(chunks.get(chunks.size() - 1).getJsonObject("usage").getInteger("completion_tokens")).isPositive();
+    assertThat(chunks.get(chunks.size() - 1).getJsonObject("usage").getInteger("completion_tokens"))
+        .isPositive();
     assertThat(gw.primary.requests()).isEqualTo(1);
   }
 
@@ -190,16 +209,33 @@ class SeedFailoverTest extends NodeTestBase {
   @Test
   void theEventBusServesTheSameJsonWithTheSameHeaders() throws Exception {
     gw.primary.fault(Fault.error(503));
-    JsonObject request = new JsonObject().put("model", MODEL).put("messages", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("role", "user").put("content", QUESTION)));
-    Message<JsonObject> reply = GatewayFixture.await(gw.nodeVertx.eventBus().<JsonObject>request(Addresses.CHAT, request));
+    JsonObject request =
+        new JsonObject()
+            .put("model", MODEL)
+            .put(
+                "messages",
+                new io.vertx.core.json.JsonArray()
+                    .add(new JsonObject().put("role", "user").put("content", QUESTION)));
+    Message<JsonObject> reply =
+        GatewayFixture.await(gw.nodeVertx.eventBus().<JsonObject>request(Addresses.CHAT, request));
 
     assertThat(reply.headers().get("x-airbag-tier")).isEqualTo("secondary");
-    assertThat(reply.body().getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+    assertThat(
+            reply
+                .body()
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content"))
         .contains(QUESTION);
 
-    Throwable unknown = org.assertj.core.api.Assertions.catchThrowable(() -> GatewayFixture.await(
-        gw.nodeVertx.eventBus().request(Addresses.CHAT, request.copy().put("model", "nope"))));
+    Throwable unknown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                GatewayFixture.await(
+                    gw.nodeVertx
+                        .eventBus()
+                        .request(Addresses.CHAT, request.copy().put("model", "nope"))));
     assertThat(unknown).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) unknown).failureCode()).isEqualTo(404);
   }
@@ -208,9 +244,11 @@ class SeedFailoverTest extends NodeTestBase {
   void malformedRequestsGetOpenAiErrorsWithTheRightStatus() throws Exception {
     HttpResponse<String> bad = gw.post("/v1/chat/completions", "{not json");
     assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(json(bad).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+    assertThat(json(bad).getJsonObject("error").getString("type"))
+        .isEqualTo("invalid_request_error");
 
-    HttpResponse<String> noMessages = gw.post("/v1/chat/completions", "{\"model\":\"summarize-primary\"}");
+    HttpResponse<String> noMessages =
+        gw.post("/v1/chat/completions", "{\"model\":\"summarize-primary\"}");
     assertThat(noMessages.statusCode()).isEqualTo(400);
     assertThat(json(noMessages).getJsonObject("error").getString("param")).isEqualTo("messages");
 
@@ -218,7 +256,8 @@ class SeedFailoverTest extends NodeTestBase {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(json(unknown).getJsonObject("error").getString("code")).isEqualTo("model_not_found");
 
-    HttpResponse<String> huge = gw.post("/v1/chat/completions", "{\"model\":\"" + "x".repeat(4 * 1024 * 1024 + 10) + "\"}");
+    HttpResponse<String> huge =
+        gw.post("/v1/chat/completions", "{\"model\":\"" + "x".repeat(4 * 1024 * 1024 + 10) + "\"}");
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(json(huge).getJsonObject("error").getString("code")).isEqualTo("request_too_large");
 
@@ -228,7 +267,10 @@ class SeedFailoverTest extends NodeTestBase {
   @Test
   void modelsAndHealth() throws Exception {
     JsonObject models = json(gw.get("/v1/models"));
-    assertThat(models.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+    assertThat(
+            models.getJsonArray("data").stream()
+                .map(o -> ((JsonObject) o).getString("id"))
+                .toList())
         .containsExactly("summarize-primary", "summarize-secondary", "summarize-tertiary");
     assertThat(gw.get("/health/live").statusCode()).isEqualTo(200);
     assertThat(gw.get("/health/ready").statusCode()).isEqualTo(200);
@@ -238,12 +280,24 @@ class SeedFailoverTest extends NodeTestBase {
   void cannedErrorModeAnswers503ForApiClients() throws Exception {
     gw.stopNode();
     GatewayConfig seed = gw.seedConfig(Duration.ofMillis(500));
-    GatewayConfig errorMode = new GatewayConfig(seed.source(), seed.deployments(), seed.router(),
-        new dev.airbag.core.config.AirbagSettings(0, seed.airbag().adminKey(), seed.airbag().breaker(), seed.airbag().judge(),
-            new CannedSettings(CannedSettings.Mode.ERROR, "Busy, try later."), seed.airbag().drills(),
-            seed.airbag().callTimeout(), seed.airbag().requestTimeout(), seed.airbag().maxRequestBytes(), seed.airbag().checks(),
-            seed.airbag().tracing()),
-        seed.warnings());
+    GatewayConfig errorMode =
+        new GatewayConfig(
+            seed.source(),
+            seed.deployments(),
+            seed.router(),
+            new dev.airbag.core.config.AirbagSettings(
+                0,
+                seed.airbag().adminKey(),
+                seed.airbag().breaker(),
+                seed.airbag().judge(),
+                new CannedSettings(CannedSettings.Mode.ERROR, "Busy, try later."),
+                seed.airbag().drills(),
+                seed.airbag().callTimeout(),
+                seed.airbag().requestTimeout(),
+                seed.airbag().maxRequestBytes(),
+                seed.airbag().checks(),
+                seed.airbag().tracing()),
+            seed.warnings());
     gw.startNode(errorMode);
     gw.primary.fault(Fault.error(503));
     gw.secondary.fault(Fault.error(503));

@@ -11,7 +11,10 @@ import dev.airbag.providers.openai.OpenAiAdapter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 
-/** The entry to the providers module: which wire format a provider kind speaks, and a client that speaks it. */
+/**
+ * The entry to the providers module: which wire format a provider kind speaks, and a client that
+ * speaks it.
+ */
 public final class WireFormats {
 
   private WireFormats() {}
@@ -25,8 +28,11 @@ public final class WireFormats {
     };
   }
 
-  /** A client to {@code deployment} in its provider's wire format, on {@code http}'s connections. */
-  public static ProviderClient client(Vertx vertx, HttpClient http, Clock clock, Deployment deployment) {
+  /**
+   * A client to {@code deployment} in its provider's wire format, on {@code http}'s connections.
+   */
+  public static ProviderClient client(
+      Vertx vertx, HttpClient http, Clock clock, Deployment deployment) {
     return new ProviderClient(vertx, http, clock, deployment, adapterFor(deployment.provider()));
   }
 }

@@ -22,7 +22,8 @@ record Answer(String text, String finish, int completionTokens) {
 
   /** The healthy answer: a short summary built from the question's first sentence. */
   static Answer healthy(String question) {
-    String words = String.join(" ", java.util.Arrays.stream(question.trim().split("\\s+")).limit(40).toList());
+    String words =
+        String.join(" ", java.util.Arrays.stream(question.trim().split("\\s+")).limit(40).toList());
     if (words.isBlank()) {
       return of("There was no text to summarize.", "stop");
     }
@@ -30,9 +31,9 @@ record Answer(String text, String finish, int completionTokens) {
   }
 
   /**
-   * A judge's verdict, when the request is a grading request: a system prompt that asks for grading and
-   * a user message laid out as {@code QUESTION:} ... {@code ANSWER:} ... (Airbag's rubric). Scored by
-   * {@link Relevance}; empty when the request is not a grading request.
+   * A judge's verdict, when the request is a grading request: a system prompt that asks for grading
+   * and a user message laid out as {@code QUESTION:} ... {@code ANSWER:} ... (Airbag's rubric).
+   * Scored by {@link Relevance}; empty when the request is not a grading request.
    */
   static java.util.Optional<Answer> verdict(String prompt, String userMessage) {
     int q = userMessage.indexOf("QUESTION:\n");
@@ -44,9 +45,16 @@ record Answer(String text, String finish, int completionTokens) {
     String answer = userMessage.substring(a + "\n\nANSWER:\n".length());
     Set<String> wanted = Relevance.contentWords(question);
     double score = Math.round(Relevance.score(question, answer) * 100) / 100.0;
-    String reason = "the answer contains " + Math.round(score * wanted.size()) + " of the question's " + wanted.size()
-        + " content words";
-    return java.util.Optional.of(of(new io.vertx.core.json.JsonObject().put("score", score).put("reason", reason).encode(), "stop"));
+    String reason =
+        "the answer contains "
+            + Math.round(score * wanted.size())
+            + " of the question's "
+            + wanted.size()
+            + " content words";
+    return java.util.Optional.of(
+        of(
+            new io.vertx.core.json.JsonObject().put("score", score).put("reason", reason).encode(),
+            "stop"));
   }
 
   static Answer garbage(Fault.Garbage kind, String question) {
@@ -55,7 +63,8 @@ record Answer(String text, String finish, int completionTokens) {
       case EMPTY -> of("", "stop");
       case TRUNCATED -> {
         String full = healthy(question).text();
-        yield of(full.substring(0, Math.min(full.length(), 14)), "length"); // cut off by a length limit
+        yield of(
+            full.substring(0, Math.min(full.length(), 14)), "length"); // cut off by a length limit
       }
       case WRONG_LANGUAGE -> of(WRONG_LANGUAGE, "stop");
     };

@@ -48,7 +48,8 @@ final class AnthropicFormat implements WireFormat {
         question = text;
       }
     }
-    return new SimRequest(model, prompt.toString(), question, body.getBoolean("stream", false), true);
+    return new SimRequest(
+        model, prompt.toString(), question, body.getBoolean("stream", false), true);
   }
 
   private static String text(Object content) {
@@ -76,31 +77,72 @@ final class AnthropicFormat implements WireFormat {
         .put("type", "message")
         .put("role", "assistant")
         .put("model", request.model())
-        .put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", answer.text())))
+        .put(
+            "content",
+            new JsonArray().add(new JsonObject().put("type", "text").put("text", answer.text())))
         .put("stop_reason", stopReason(answer))
         .put("stop_sequence", null)
-        .put("usage", new JsonObject().put("input_tokens", request.promptTokens())
-            .put("output_tokens", answer.completionTokens()));
+        .put(
+            "usage",
+            new JsonObject()
+                .put("input_tokens", request.promptTokens())
+                .put("output_tokens", answer.completionTokens()));
   }
 
   @Override
   public List<String> streamEvents(SimRequest request, Answer answer) {
     List<String> events = new ArrayList<>();
-    events.add(WireFormat.sse("message_start", new JsonObject().put("type", "message_start").put("message",
-        new JsonObject().put("id", "msg_sim").put("type", "message").put("role", "assistant")
-            .put("model", request.model()).put("content", new JsonArray()).put("stop_reason", null)
-            .put("usage", new JsonObject().put("input_tokens", request.promptTokens()).put("output_tokens", 1)))));
-    events.add(WireFormat.sse("content_block_start", new JsonObject().put("type", "content_block_start")
-        .put("index", 0).put("content_block", new JsonObject().put("type", "text").put("text", ""))));
+    events.add(
+        WireFormat.sse(
+            "message_start",
+            new JsonObject()
+                .put("type", "message_start")
+                .put(
+                    "message",
+                    new JsonObject()
+                        .put("id", "msg_sim")
+                        .put("type", "message")
+                        .put("role", "assistant")
+                        .put("model", request.model())
+                        .put("content", new JsonArray())
+                        .put("stop_reason", null)
+                        .put(
+                            "usage",
+                            new JsonObject()
+                                .put("input_tokens", request.promptTokens())
+                                .put("output_tokens", 1)))));
+    events.add(
+        WireFormat.sse(
+            "content_block_start",
+            new JsonObject()
+                .put("type", "content_block_start")
+                .put("index", 0)
+                .put("content_block", new JsonObject().put("type", "text").put("text", ""))));
     events.add(WireFormat.sse("ping", new JsonObject().put("type", "ping")));
     for (String piece : WireFormat.pieces(answer.text())) {
-      events.add(WireFormat.sse("content_block_delta", new JsonObject().put("type", "content_block_delta")
-          .put("index", 0).put("delta", new JsonObject().put("type", "text_delta").put("text", piece))));
+      events.add(
+          WireFormat.sse(
+              "content_block_delta",
+              new JsonObject()
+                  .put("type", "content_block_delta")
+                  .put("index", 0)
+                  .put("delta", new JsonObject().put("type", "text_delta").put("text", piece))));
     }
-    events.add(WireFormat.sse("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0)));
-    events.add(WireFormat.sse("message_delta", new JsonObject().put("type", "message_delta")
-        .put("delta", new JsonObject().put("stop_reason", stopReason(answer)).put("stop_sequence", null))
-        .put("usage", new JsonObject().put("output_tokens", answer.completionTokens()))));
+    events.add(
+        WireFormat.sse(
+            "content_block_stop",
+            new JsonObject().put("type", "content_block_stop").put("index", 0)));
+    events.add(
+        WireFormat.sse(
+            "message_delta",
+            new JsonObject()
+                .put("type", "message_delta")
+                .put(
+                    "delta",
+                    new JsonObject()
+                        .put("stop_reason", stopReason(answer))
+                        .put("stop_sequence", null))
+                .put("usage", new JsonObject().put("output_tokens", answer.completionTokens()))));
     events.add(WireFormat.sse("message_stop", new JsonObject().put("type", "message_stop")));
     return events;
   }
@@ -112,13 +154,16 @@ final class AnthropicFormat implements WireFormat {
 
   @Override
   public JsonObject error(ErrorKind kind, String message) {
-    String type = switch (kind) {
-      case AUTH -> "authentication_error";
-      case RATE_LIMIT -> "rate_limit_error";
-      case SERVER -> "api_error";
-      case CONTEXT, INVALID -> "invalid_request_error";
-    };
-    return new JsonObject().put("type", "error").put("error", new JsonObject().put("type", type).put("message", message));
+    String type =
+        switch (kind) {
+          case AUTH -> "authentication_error";
+          case RATE_LIMIT -> "rate_limit_error";
+          case SERVER -> "api_error";
+          case CONTEXT, INVALID -> "invalid_request_error";
+        };
+    return new JsonObject()
+        .put("type", "error")
+        .put("error", new JsonObject().put("type", type).put("message", message));
   }
 
   private static String stopReason(Answer answer) {

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gemini {@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent?alt=sse}.
- * Like the real API, a bad key is a 400 with reason {@code API_KEY_INVALID}, not a 401.
+ * Gemini {@code POST /v1beta/models/{model}:generateContent} and {@code
+ * :streamGenerateContent?alt=sse}. Like the real API, a bad key is a 400 with reason {@code
+ * API_KEY_INVALID}, not a 401.
  */
 final class GeminiFormat implements WireFormat {
 
@@ -88,8 +89,14 @@ final class GeminiFormat implements WireFormat {
     }
     for (int i = 0; i < pieces.size(); i++) {
       boolean last = i == pieces.size() - 1;
-      events.add(WireFormat.sse(null, response(request, pieces.get(i), last ? finish(answer) : null,
-          last ? answer.completionTokens() : 0)));
+      events.add(
+          WireFormat.sse(
+              null,
+              response(
+                  request,
+                  pieces.get(i),
+                  last ? finish(answer) : null,
+                  last ? answer.completionTokens() : 0)));
     }
     return events;
   }
@@ -99,19 +106,27 @@ final class GeminiFormat implements WireFormat {
     return 0;
   }
 
-  private static JsonObject response(SimRequest request, String text, String finishReason, int completionTokens) {
-    JsonObject candidate = new JsonObject()
-        .put("content", new JsonObject().put("role", "model")
-            .put("parts", new JsonArray().add(new JsonObject().put("text", text))))
-        .put("index", 0);
+  private static JsonObject response(
+      SimRequest request, String text, String finishReason, int completionTokens) {
+    JsonObject candidate =
+        new JsonObject()
+            .put(
+                "content",
+                new JsonObject()
+                    .put("role", "model")
+                    .put("parts", new JsonArray().add(new JsonObject().put("text", text))))
+            .put("index", 0);
     if (finishReason != null) {
       candidate.put("finishReason", finishReason);
     }
     return new JsonObject()
         .put("candidates", new JsonArray().add(candidate))
-        .put("usageMetadata", new JsonObject().put("promptTokenCount", request.promptTokens())
-            .put("candidatesTokenCount", completionTokens)
-            .put("totalTokenCount", request.promptTokens() + completionTokens))
+        .put(
+            "usageMetadata",
+            new JsonObject()
+                .put("promptTokenCount", request.promptTokens())
+                .put("candidatesTokenCount", completionTokens)
+                .put("totalTokenCount", request.promptTokens() + completionTokens))
         .put("modelVersion", request.model())
         .put("responseId", "sim");
   }
@@ -133,9 +148,17 @@ final class GeminiFormat implements WireFormat {
   public JsonObject error(ErrorKind kind, String message) {
     JsonObject e = new JsonObject().put("message", message);
     switch (kind) {
-      case AUTH -> e.put("code", 400).put("status", "INVALID_ARGUMENT").put("details", new JsonArray().add(
-          new JsonObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo")
-              .put("reason", "API_KEY_INVALID").put("domain", "googleapis.com")));
+      case AUTH ->
+          e.put("code", 400)
+              .put("status", "INVALID_ARGUMENT")
+              .put(
+                  "details",
+                  new JsonArray()
+                      .add(
+                          new JsonObject()
+                              .put("@type", "type.googleapis.com/google.rpc.ErrorInfo")
+                              .put("reason", "API_KEY_INVALID")
+                              .put("domain", "googleapis.com")));
       case RATE_LIMIT -> e.put("code", 429).put("status", "RESOURCE_EXHAUSTED");
       case SERVER -> e.put("code", 503).put("status", "UNAVAILABLE");
       case CONTEXT, INVALID -> e.put("code", 400).put("status", "INVALID_ARGUMENT");

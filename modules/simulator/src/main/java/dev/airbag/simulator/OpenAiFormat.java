@@ -40,8 +40,10 @@ final class OpenAiFormat implements WireFormat {
       }
     }
     JsonObject streamOptions = body.getJsonObject("stream_options");
-    boolean includeUsage = streamOptions != null && streamOptions.getBoolean("include_usage", false);
-    return new SimRequest(model, prompt.toString(), question, body.getBoolean("stream", false), includeUsage);
+    boolean includeUsage =
+        streamOptions != null && streamOptions.getBoolean("include_usage", false);
+    return new SimRequest(
+        model, prompt.toString(), question, body.getBoolean("stream", false), includeUsage);
   }
 
   @Override
@@ -57,22 +59,36 @@ final class OpenAiFormat implements WireFormat {
         .put("object", "chat.completion")
         .put("created", System.currentTimeMillis() / 1000)
         .put("model", request.model())
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-            .put("message", new JsonObject().put("role", "assistant").put("content", answer.text()))
-            .put("finish_reason", answer.finish())))
+        .put(
+            "choices",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("index", 0)
+                        .put(
+                            "message",
+                            new JsonObject().put("role", "assistant").put("content", answer.text()))
+                        .put("finish_reason", answer.finish())))
         .put("usage", usage(request, answer));
   }
 
   @Override
   public List<String> streamEvents(SimRequest request, Answer answer) {
     List<String> events = new ArrayList<>();
-    events.add(WireFormat.sse(null, chunk(request, new JsonObject().put("role", "assistant").put("content", ""), null)));
+    events.add(
+        WireFormat.sse(
+            null,
+            chunk(request, new JsonObject().put("role", "assistant").put("content", ""), null)));
     for (String piece : WireFormat.pieces(answer.text())) {
-      events.add(WireFormat.sse(null, chunk(request, new JsonObject().put("content", piece), null)));
+      events.add(
+          WireFormat.sse(null, chunk(request, new JsonObject().put("content", piece), null)));
     }
     events.add(WireFormat.sse(null, chunk(request, new JsonObject(), answer.finish())));
     if (request.includeUsage()) {
-      events.add(WireFormat.sse(null, base(request).put("choices", new JsonArray()).put("usage", usage(request, answer))));
+      events.add(
+          WireFormat.sse(
+              null,
+              base(request).put("choices", new JsonArray()).put("usage", usage(request, answer))));
     }
     events.add("data: [DONE]\n\n");
     return events;
@@ -90,24 +106,38 @@ final class OpenAiFormat implements WireFormat {
       case AUTH -> e.put("type", "invalid_request_error").put("code", "invalid_api_key");
       case RATE_LIMIT -> e.put("type", "requests").put("code", "rate_limit_exceeded");
       case SERVER -> e.put("type", "server_error").put("code", null);
-      case CONTEXT -> e.put("type", "invalid_request_error").put("code", "context_length_exceeded").put("param", "messages");
+      case CONTEXT ->
+          e.put("type", "invalid_request_error")
+              .put("code", "context_length_exceeded")
+              .put("param", "messages");
       case INVALID -> e.put("type", "invalid_request_error").put("code", null);
     }
     return new JsonObject().put("error", e);
   }
 
   private static JsonObject base(SimRequest request) {
-    return new JsonObject().put("id", "chatcmpl-sim").put("object", "chat.completion.chunk")
-        .put("created", System.currentTimeMillis() / 1000).put("model", request.model());
+    return new JsonObject()
+        .put("id", "chatcmpl-sim")
+        .put("object", "chat.completion.chunk")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", request.model());
   }
 
   private static JsonObject chunk(SimRequest request, JsonObject delta, String finish) {
-    return base(request).put("choices", new JsonArray().add(
-        new JsonObject().put("index", 0).put("delta", delta).put("finish_reason", finish)));
+    return base(request)
+        .put(
+            "choices",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("index", 0)
+                        .put("delta", delta)
+                        .put("finish_reason", finish)));
   }
 
   private static JsonObject usage(SimRequest request, Answer answer) {
-    return new JsonObject().put("prompt_tokens", request.promptTokens())
+    return new JsonObject()
+        .put("prompt_tokens", request.promptTokens())
         .put("completion_tokens", answer.completionTokens())
         .put("total_tokens", request.promptTokens() + answer.completionTokens());
   }

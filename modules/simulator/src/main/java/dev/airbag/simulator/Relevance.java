@@ -6,20 +6,79 @@ import java.util.Set;
 
 /**
  * The simulator's judge: how much of a question an answer addresses, measured as the share of the
- * question's content words (four letters or more, not a common English function word) that the answer
- * contains. An empty, off-topic, cut-off or other-language answer shares few of them and scores low; an
- * answer that restates the question's substance scores high. Crude on purpose, and wrong in the ways a
- * judge can be wrong (a paraphrase with other words scores low), so tests meet a judge that can err.
+ * question's content words (four letters or more, not a common English function word) that the
+ * answer contains. An empty, off-topic, cut-off or other-language answer shares few of them and
+ * scores low; an answer that restates the question's substance scores high. Crude on purpose, and
+ * wrong in the ways a judge can be wrong (a paraphrase with other words scores low), so tests meet
+ * a judge that can err.
  */
 public final class Relevance {
 
-  private static final Set<String> STOPWORDS = Set.of(
-      "about", "above", "after", "again", "also", "because", "been", "before", "being", "below", "between",
-      "both", "could", "does", "doing", "down", "during", "each", "from", "further", "have", "having",
-      "here", "into", "itself", "just", "more", "most", "once", "only", "other", "over", "same", "should",
-      "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "this", "those",
-      "through", "under", "until", "very", "were", "what", "when", "where", "which", "while", "with",
-      "would", "your", "summarize", "summary", "text", "please");
+  private static final Set<String> STOPWORDS =
+      Set.of(
+          "about",
+          "above",
+          "after",
+          "again",
+          "also",
+          "because",
+          "been",
+          "before",
+          "being",
+          "below",
+          "between",
+          "both",
+          "could",
+          "does",
+          "doing",
+          "down",
+          "during",
+          "each",
+          "from",
+          "further",
+          "have",
+          "having",
+          "here",
+          "into",
+          "itself",
+          "just",
+          "more",
+          "most",
+          "once",
+          "only",
+          "other",
+          "over",
+          "same",
+          "should",
+          "some",
+          "such",
+          "than",
+          "that",
+          "their",
+          "them",
+          "then",
+          "there",
+          "these",
+          "they",
+          "this",
+          "those",
+          "through",
+          "under",
+          "until",
+          "very",
+          "were",
+          "what",
+          "when",
+          "where",
+          "which",
+          "while",
+          "with",
+          "would",
+          "your",
+          "summarize",
+          "summary",
+          "text",
+          "please");
 
   private Relevance() {}
 

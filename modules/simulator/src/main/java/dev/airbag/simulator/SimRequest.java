@@ -6,7 +6,8 @@ package dev.airbag.simulator;
  * @param prompt all message text, for token counting
  * @param question the last user message, which the answer addresses
  */
-record SimRequest(String model, String prompt, String question, boolean stream, boolean includeUsage) {
+record SimRequest(
+    String model, String prompt, String question, boolean stream, boolean includeUsage) {
 
   /** A rough token count (4 characters a token), as good as a simulator needs. */
   int promptTokens() {

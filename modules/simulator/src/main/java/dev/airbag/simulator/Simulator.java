@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A fake LLM provider on a loopback port that speaks OpenAI, Anthropic and Gemini wire formats and
- * misbehaves on command. Control API: {@code POST /_sim/fault} (a {@link Fault} as JSON),
- * {@code POST /_sim/reset}, {@code GET /_sim/stats}.
+ * misbehaves on command. Control API: {@code POST /_sim/fault} (a {@link Fault} as JSON), {@code
+ * POST /_sim/reset}, {@code GET /_sim/stats}.
  */
 public final class Simulator {
 
@@ -34,10 +34,16 @@ public final class Simulator {
   private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.HEALTHY);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong faultsServed = new AtomicLong();
+
   /** Requests refused for presenting a key other than the configured one. */
   private final AtomicLong keysRefused = new AtomicLong();
-  /** TCP connections accepted and closed since start (not zeroed by a reset): how callers' pools come and go. */
+
+  /**
+   * TCP connections accepted and closed since start (not zeroed by a reset): how callers' pools
+   * come and go.
+   */
   private final AtomicLong connectionsAccepted = new AtomicLong();
+
   private final AtomicLong connectionsClosed = new AtomicLong();
   private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
@@ -64,31 +70,47 @@ public final class Simulator {
     router.post("/v1/messages").handler(ctx -> serve(ctx, new AnthropicFormat()));
     router.post("/v1beta/models/*").handler(ctx -> serve(ctx, new GeminiFormat()));
     router.get("/_sim/stats").handler(ctx -> ctx.json(stats()));
-    router.post("/_sim/fault").handler(ctx -> {
-      try {
-        Fault f = Fault.fromJson(ctx.body().asJsonObject());
-        fault(f);
-        ctx.json(f.toJson());
-      } catch (RuntimeException e) {
-        ctx.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
-      }
-    });
-    router.post("/_sim/reset").handler(ctx -> {
-      reset();
-      ctx.json(stats());
-    });
-    return vertx.createHttpServer().connectionHandler(c -> {
-      connectionsAccepted.incrementAndGet();
-      c.closeHandler(v -> connectionsClosed.incrementAndGet());
-    }).requestHandler(router)
-        .listen(options.port(), options.host()).onSuccess(s -> server = s);
+    router
+        .post("/_sim/fault")
+        .handler(
+            ctx -> {
+              try {
+                Fault f = Fault.fromJson(ctx.body().asJsonObject());
+                fault(f);
+                ctx.json(f.toJson());
+              } catch (RuntimeException e) {
+                ctx.response()
+                    .setStatusCode(400)
+                    .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
+              }
+            });
+    router
+        .post("/_sim/reset")
+        .handler(
+            ctx -> {
+              reset();
+              ctx.json(stats());
+            });
+    return vertx
+        .createHttpServer()
+        .connectionHandler(
+            c -> {
+              connectionsAccepted.incrementAndGet();
+              c.closeHandler(v -> connectionsClosed.incrementAndGet());
+            })
+        .requestHandler(router)
+        .listen(options.port(), options.host())
+        .onSuccess(s -> server = s);
   }
 
   public int port() {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:PORT}: the {@code api_base} for Anthropic and Gemini; add {@code /v1} for OpenAI. */
+  /**
+   * {@code http://127.0.0.1:PORT}: the {@code api_base} for Anthropic and Gemini; add {@code /v1}
+   * for OpenAI.
+   */
   public String baseUrl() {
     return "http://" + options.host() + ":" + port();
   }
@@ -110,7 +132,10 @@ public final class Simulator {
     return requests.get();
   }
 
-  /** The W3C {@code traceparent} header of the latest request, as a real provider's edge would log it; null if none. */
+  /**
+   * The W3C {@code traceparent} header of the latest request, as a real provider's edge would log
+   * it; null if none.
+   */
   public String lastTraceparent() {
     return lastTraceparent.get();
   }
@@ -145,10 +170,14 @@ public final class Simulator {
   public JsonObject stats() {
     JsonObject formats = new JsonObject();
     byFormat.forEach((k, v) -> formats.put(k, v.get()));
-    return new JsonObject().put("requests", requests.get()).put("faults_served", faultsServed.get())
-        .put("keys_refused", keysRefused.get()).put("connections_accepted", connectionsAccepted.get())
+    return new JsonObject()
+        .put("requests", requests.get())
+        .put("faults_served", faultsServed.get())
+        .put("keys_refused", keysRefused.get())
+        .put("connections_accepted", connectionsAccepted.get())
         .put("connections_closed", connectionsClosed.get())
-        .put("by_format", formats).put("fault", fault.get().toJson());
+        .put("by_format", formats)
+        .put("fault", fault.get().toJson());
   }
 
   private void serve(RoutingContext ctx, WireFormat format) {
@@ -163,10 +192,20 @@ public final class Simulator {
         throw new DecodeException("empty body");
       }
     } catch (DecodeException | ClassCastException e) {
-      error(ctx, format, WireFormat.ErrorKind.INVALID, "We could not parse the JSON body of your request.", 0);
+      error(
+          ctx,
+          format,
+          WireFormat.ErrorKind.INVALID,
+          "We could not parse the JSON body of your request.",
+          0);
       return;
     }
-    lastReceived.set(new Received(format.name(), request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+    lastReceived.set(
+        new Received(
+            format.name(),
+            request.path(),
+            MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
+            body));
     if (options.apiKey() != null && !options.apiKey().equals(format.presentedKey(request))) {
       keysRefused.incrementAndGet();
       error(ctx, format, WireFormat.ErrorKind.AUTH, "invalid x-api-key", 0);
@@ -190,23 +229,38 @@ public final class Simulator {
     }
     faultsServed.incrementAndGet();
     switch (f.mode()) {
-      case ERROR -> error(ctx, format, WireFormat.ErrorKind.SERVER,
-          f.status() == 529 ? "Overloaded" : "The server had an error while processing your request.", f.status());
+      case ERROR ->
+          error(
+              ctx,
+              format,
+              WireFormat.ErrorKind.SERVER,
+              f.status() == 529
+                  ? "Overloaded"
+                  : "The server had an error while processing your request.",
+              f.status());
       case RATE_LIMIT -> {
         ctx.response().putHeader("retry-after", String.valueOf(f.retryAfterSeconds()));
         error(ctx, format, WireFormat.ErrorKind.RATE_LIMIT, "Rate limit reached for requests", 0);
       }
-      case HANG -> { // accept the request and never answer; a stream with after_chunks sends those first
+      case HANG -> { // accept the request and never answer; a stream with after_chunks sends those
+        // first
         if (sim.stream() && f.afterChunks() > 0) {
           answer(ctx, format, sim, healthy(sim), f.afterChunks(), StreamEnd.HANG);
         }
       }
-      case SLOW -> vertx.setTimer(Math.max(1, f.delayMillis()), t -> answer(ctx, format, sim, healthy(sim), -1));
+      case SLOW ->
+          vertx.setTimer(
+              Math.max(1, f.delayMillis()), t -> answer(ctx, format, sim, healthy(sim), -1));
       case RESET -> request.connection().close();
       case BAD_KEY -> error(ctx, format, WireFormat.ErrorKind.AUTH, "invalid x-api-key", 0);
       case CONTEXT_LIMIT -> {
         if (sim.promptTokens() > f.limitTokens()) {
-          error(ctx, format, WireFormat.ErrorKind.CONTEXT, contextMessage(format, sim.promptTokens(), f.limitTokens()), 0);
+          error(
+              ctx,
+              format,
+              WireFormat.ErrorKind.CONTEXT,
+              contextMessage(format, sim.promptTokens(), f.limitTokens()),
+              0);
         } else {
           answer(ctx, format, sim, healthy(sim), -1);
         }
@@ -225,55 +279,105 @@ public final class Simulator {
 
   /** A healthy model answers the question; asked to grade, it grades. */
   private static Answer healthy(SimRequest sim) {
-    return Answer.verdict(sim.prompt(), sim.question()).orElseGet(() -> Answer.healthy(sim.question()));
+    return Answer.verdict(sim.prompt(), sim.question())
+        .orElseGet(() -> Answer.healthy(sim.question()));
   }
 
   private static String contextMessage(WireFormat format, int tokens, int limit) {
     return switch (format.name()) {
       case "anthropic" -> "prompt is too long: " + tokens + " tokens > " + limit + " maximum";
-      case "gemini" -> "The input token count (" + tokens + ") exceeds the maximum number of tokens allowed (" + limit + ").";
-      default -> "This model's maximum context length is " + limit + " tokens. However, your messages resulted in "
-          + tokens + " tokens. Please reduce the length of the messages.";
+      case "gemini" ->
+          "The input token count ("
+              + tokens
+              + ") exceeds the maximum number of tokens allowed ("
+              + limit
+              + ").";
+      default ->
+          "This model's maximum context length is "
+              + limit
+              + " tokens. However, your messages resulted in "
+              + tokens
+              + " tokens. Please reduce the length of the messages.";
     };
   }
 
-  private static void error(RoutingContext ctx, WireFormat format, WireFormat.ErrorKind kind, String message, int serverStatus) {
-    ctx.response().setStatusCode(format.status(kind, serverStatus)).putHeader("content-type", "application/json")
+  private static void error(
+      RoutingContext ctx,
+      WireFormat format,
+      WireFormat.ErrorKind kind,
+      String message,
+      int serverStatus) {
+    ctx.response()
+        .setStatusCode(format.status(kind, serverStatus))
+        .putHeader("content-type", "application/json")
         .end(format.error(kind, message).encode());
   }
 
-  /** How a streamed answer ends after its last event: whole, its connection closed, or held open forever. */
-  private enum StreamEnd { WHOLE, CUT, HANG }
-
-  /** Sends the answer; {@code cutAfterChunks >= 0} closes the connection after that many content chunks. */
-  private void answer(RoutingContext ctx, WireFormat format, SimRequest sim, Answer answer, int cutAfterChunks) {
-    answer(ctx, format, sim, answer, cutAfterChunks, cutAfterChunks >= 0 ? StreamEnd.CUT : StreamEnd.WHOLE);
+  /**
+   * How a streamed answer ends after its last event: whole, its connection closed, or held open
+   * forever.
+   */
+  private enum StreamEnd {
+    WHOLE,
+    CUT,
+    HANG
   }
 
-  private void answer(RoutingContext ctx, WireFormat format, SimRequest sim, Answer answer, int cutAfterChunks, StreamEnd end) {
+  /**
+   * Sends the answer; {@code cutAfterChunks >= 0} closes the connection after that many content
+   * chunks.
+   */
+  private void answer(
+      RoutingContext ctx, WireFormat format, SimRequest sim, Answer answer, int cutAfterChunks) {
+    answer(
+        ctx,
+        format,
+        sim,
+        answer,
+        cutAfterChunks,
+        cutAfterChunks >= 0 ? StreamEnd.CUT : StreamEnd.WHOLE);
+  }
+
+  private void answer(
+      RoutingContext ctx,
+      WireFormat format,
+      SimRequest sim,
+      Answer answer,
+      int cutAfterChunks,
+      StreamEnd end) {
     HttpServerResponse response = ctx.response();
     if (!sim.stream()) {
       String json = format.completion(sim, answer).encode();
       response.putHeader("content-type", "application/json");
       if (cutAfterChunks >= 0) {
         response.setChunked(true);
-        response.write(json.substring(0, json.length() / 2)).onComplete(v -> ctx.request().connection().close());
+        response
+            .write(json.substring(0, json.length() / 2))
+            .onComplete(v -> ctx.request().connection().close());
       } else {
         response.end(json);
       }
       return;
     }
     List<String> events = format.streamEvents(sim, answer);
-    int limit = cutAfterChunks < 0 ? events.size() : Math.min(events.size(), format.preambleEvents() + cutAfterChunks);
-    response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+    int limit =
+        cutAfterChunks < 0
+            ? events.size()
+            : Math.min(events.size(), format.preambleEvents() + cutAfterChunks);
+    response
+        .setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache");
     writeEvents(ctx, events, 0, limit, end);
   }
 
-  private void writeEvents(RoutingContext ctx, List<String> events, int from, int limit, StreamEnd end) {
+  private void writeEvents(
+      RoutingContext ctx, List<String> events, int from, int limit, StreamEnd end) {
     HttpServerResponse response = ctx.response();
     if (from >= limit) {
       if (end == StreamEnd.CUT) {
-        // Headers must be on the wire before the cut, so the client sees a stream that breaks, not a refusal.
+        // Headers must be on the wire before the cut, so the client sees a stream that breaks, not
+        // a refusal.
         (limit == 0 ? response.writeHead() : Future.<Void>succeededFuture())
             .onComplete(v -> ctx.request().connection().close());
       } else if (end == StreamEnd.WHOLE) {

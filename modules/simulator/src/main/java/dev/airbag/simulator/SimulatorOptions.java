@@ -8,7 +8,8 @@ package dev.airbag.simulator;
  * @param seed seeds which requests a fractional fault hits and which garbage is chosen
  * @param chunkDelayMillis pause between streamed chunks (0: send the stream at once)
  */
-public record SimulatorOptions(String host, int port, String apiKey, long seed, long chunkDelayMillis) {
+public record SimulatorOptions(
+    String host, int port, String apiKey, long seed, long chunkDelayMillis) {
 
   public static SimulatorOptions loopback() {
     return new SimulatorOptions("127.0.0.1", 0, null, 42, 0);

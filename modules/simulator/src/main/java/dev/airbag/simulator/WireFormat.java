@@ -4,12 +4,18 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** One provider's wire protocol as the simulator speaks it: request parsing, answers, stream events, errors. */
+/**
+ * One provider's wire protocol as the simulator speaks it: request parsing, answers, stream events,
+ * errors.
+ */
 interface WireFormat {
 
   String name();
 
-  /** Parses and validates a request body the way the real provider would; throws {@link BadRequest} if it would refuse it. */
+  /**
+   * Parses and validates a request body the way the real provider would; throws {@link BadRequest}
+   * if it would refuse it.
+   */
   SimRequest parse(HttpServerRequest request, JsonObject body);
 
   /** The key the request presents, from wherever this provider expects it. */
@@ -17,13 +23,18 @@ interface WireFormat {
 
   JsonObject completion(SimRequest request, Answer answer);
 
-  /** The whole SSE stream as separate events, each a complete {@code event:}/{@code data:} block. */
+  /**
+   * The whole SSE stream as separate events, each a complete {@code event:}/{@code data:} block.
+   */
   List<String> streamEvents(SimRequest request, Answer answer);
 
   /** How many leading events of {@link #streamEvents} come before the first content. */
   int preambleEvents();
 
-  /** The HTTP status the provider answers an error with; OpenAI's and Anthropic's mapping by default. */
+  /**
+   * The HTTP status the provider answers an error with; OpenAI's and Anthropic's mapping by
+   * default.
+   */
   default int status(ErrorKind kind, int serverStatus) {
     return switch (kind) {
       case AUTH -> 401;
@@ -35,7 +46,13 @@ interface WireFormat {
 
   JsonObject error(ErrorKind kind, String message);
 
-  enum ErrorKind { AUTH, RATE_LIMIT, SERVER, CONTEXT, INVALID }
+  enum ErrorKind {
+    AUTH,
+    RATE_LIMIT,
+    SERVER,
+    CONTEXT,
+    INVALID
+  }
 
   /** A request the real provider would refuse with a 400. */
   final class BadRequest extends RuntimeException {

@@ -8,12 +8,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class RelevanceTest {
 
-  private static final String QUESTION = "The city council voted to extend the night bus service to the harbour "
-      + "district after a year of complaints from shift workers.";
+  private static final String QUESTION =
+      "The city council voted to extend the night bus service to the harbour "
+          + "district after a year of complaints from shift workers.";
 
   @Test
   void aHealthyAnswerPasses() {
-    assertThat(Relevance.score(QUESTION, Answer.healthy(QUESTION).text())).isGreaterThanOrEqualTo(0.9);
+    assertThat(Relevance.score(QUESTION, Answer.healthy(QUESTION).text()))
+        .isGreaterThanOrEqualTo(0.9);
   }
 
   @ParameterizedTest

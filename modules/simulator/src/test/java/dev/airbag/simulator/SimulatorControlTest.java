@@ -27,7 +27,11 @@ class SimulatorControlTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, SimulatorOptions.loopback()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    sim =
+        Simulator.start(vertx, SimulatorOptions.loopback())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -36,12 +40,19 @@ class SimulatorControlTest {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path)).header("content-type", "application/json")
-        .header("authorization", "Bearer k").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+            .header("content-type", "application/json")
+            .header("authorization", "Bearer k")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> chat() throws Exception {
-    return post("/v1/chat/completions", "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"Bees dance to share where flowers are.\"}]}");
+    return post(
+        "/v1/chat/completions",
+        "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"Bees dance to share where flowers are.\"}]}");
   }
 
   @Test
@@ -53,10 +64,16 @@ class SimulatorControlTest {
     assertThat(new JsonObject(set.body()).getString("mode")).isEqualTo("error");
     HttpResponse<String> failed = chat();
     assertThat(failed.statusCode()).isEqualTo(502);
-    assertThat(new JsonObject(failed.body()).getJsonObject("error").getString("type")).isEqualTo("server_error");
+    assertThat(new JsonObject(failed.body()).getJsonObject("error").getString("type"))
+        .isEqualTo("server_error");
 
     post("/_sim/fault", "{\"mode\":\"stupid\",\"garbage\":[\"off_topic\"]}");
-    String garbage = new JsonObject(chat().body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+    String garbage =
+        new JsonObject(chat().body())
+            .getJsonArray("choices")
+            .getJsonObject(0)
+            .getJsonObject("message")
+            .getString("content");
     assertThat(garbage).doesNotContain("Bees").contains("weather");
 
     JsonObject stats = stats();
@@ -67,7 +84,8 @@ class SimulatorControlTest {
 
   @Test
   void keptAliveCallsShareOneConnection() throws Exception {
-    long before = stats().getLong("connections_accepted"); // this client's connection is open from here on
+    long before =
+        stats().getLong("connections_accepted"); // this client's connection is open from here on
     for (int i = 0; i < 3; i++) {
       assertThat(chat().statusCode()).isEqualTo(200);
     }
@@ -80,16 +98,23 @@ class SimulatorControlTest {
     long closed = sim.connectionsClosed();
     long accepted = sim.connectionsAccepted();
     try (Socket socket = new Socket("127.0.0.1", sim.port())) {
-      socket.getOutputStream().write("GET /_sim/stats HTTP/1.1\r\nhost: sim\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      socket
+          .getOutputStream()
+          .write(
+              "GET /_sim/stats HTTP/1.1\r\nhost: sim\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 200");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> sim.connectionsClosed() == closed + 1);
     assertThat(sim.connectionsAccepted()).isEqualTo(accepted + 1);
   }
 
   private JsonObject stats() throws Exception {
-    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/stats")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    return new JsonObject(
+        http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/stats")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   @Test

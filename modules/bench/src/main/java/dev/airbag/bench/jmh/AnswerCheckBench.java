@@ -31,14 +31,26 @@ import org.openjdk.jmh.annotations.State;
 public class AnswerCheckBench {
 
   private final Set<AnswerCheck> all = EnumSet.allOf(AnswerCheck.class);
-  private final ChatRequest request = new ChatRequest("bench", List.of(new ChatMessage(Role.USER, Fixtures.QUESTION)),
-      OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(), List.of(), false, Optional.empty());
-  private final ChatResponse answer = new ChatResponse("id", "bench",
-      "In January the harbour froze and the ferries stopped for two weeks. With no boats crossing, the island's "
-          + "shops ran short of milk and bread, and people shared what they had while they waited. The shortage "
-          + "ended when the ice-breaker arrived from the mainland, opened a channel through the ice and brought "
-          + "the first deliveries since the freeze began.",
-      FinishReason.STOP, new Usage(40, 62));
+  private final ChatRequest request =
+      new ChatRequest(
+          "bench",
+          List.of(new ChatMessage(Role.USER, Fixtures.QUESTION)),
+          OptionalInt.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          List.of(),
+          false,
+          Optional.empty());
+  private final ChatResponse answer =
+      new ChatResponse(
+          "id",
+          "bench",
+          "In January the harbour froze and the ferries stopped for two weeks. With no boats crossing, the island's "
+              + "shops ran short of milk and bread, and people shared what they had while they waited. The shortage "
+              + "ended when the ice-breaker arrived from the mainland, opened a channel through the ice and brought "
+              + "the first deliveries since the freeze began.",
+          FinishReason.STOP,
+          new Usage(40, 62));
 
   @Benchmark
   public Optional<AnswerCheck> checkAGoodAnswer() {

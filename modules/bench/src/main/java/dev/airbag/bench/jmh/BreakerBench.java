@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The breaker's work per call on the healthy path (a permit, then the call's record into the rolling
- * window) and per remote delta (another node's counts merged into the window). The clock moves 1 ms
- * per operation, so buckets roll as they do under load.
+ * The breaker's work per call on the healthy path (a permit, then the call's record into the
+ * rolling window) and per remote delta (another node's counts merged into the window). The clock
+ * moves 1 ms per operation, so buckets roll as they do under load.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,8 +49,16 @@ public class BreakerBench {
   @Setup
   public void setUp() {
     Deployment d = Fixtures.config("http://127.0.0.1:9").deployments().get(0);
-    breaker = new Breaker(d.id(), "node-a", BreakerPolicy.of(d.breaker(), Fixtures.config("http://127.0.0.1:9").router(), d.timeout()),
-        clock, () -> 0.5, ProbeGate.ALONE, snapshot -> { });
+    breaker =
+        new Breaker(
+            d.id(),
+            "node-a",
+            BreakerPolicy.of(
+                d.breaker(), Fixtures.config("http://127.0.0.1:9").router(), d.timeout()),
+            clock,
+            () -> 0.5,
+            ProbeGate.ALONE,
+            snapshot -> {});
   }
 
   @Benchmark

@@ -1,15 +1,15 @@
 package dev.airbag.bench.jmh;
 
-import dev.airbag.providers.WireFormats;
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
-import dev.airbag.providers.openai.OpenAiJson;
+import dev.airbag.providers.WireFormats;
 import dev.airbag.providers.http.ProviderException;
-import dev.airbag.providers.sse.SseParser;
 import dev.airbag.providers.http.StreamSink;
 import dev.airbag.providers.http.WireAdapter;
+import dev.airbag.providers.openai.OpenAiJson;
+import dev.airbag.providers.sse.SseParser;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
 import io.vertx.core.Future;
@@ -34,10 +34,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The translations on every request, per wire format: the caller's OpenAI body into the canonical request
- * and out as the provider's body; the provider's answer back to OpenAI's; and a provider's SSE stream
- * parsed, decoded and re-encoded as OpenAI chunks. The provider payloads are captured from the simulator,
- * which speaks each provider's real wire format.
+ * The translations on every request, per wire format: the caller's OpenAI body into the canonical
+ * request and out as the provider's body; the provider's answer back to OpenAI's; and a provider's
+ * SSE stream parsed, decoded and re-encoded as OpenAI chunks. The provider payloads are captured
+ * from the simulator, which speaks each provider's real wire format.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,13 +58,22 @@ public class TranslationBench {
     Vertx vertx = Vertx.vertx();
     try {
       Simulator sim = get(Simulator.start(vertx, SimulatorOptions.loopback()));
-      deployment = Fixtures.config(sim.baseUrl()).deployments().stream().filter(d -> d.id().equals("bench-" + provider))
-          .findFirst().orElseThrow();
+      deployment =
+          Fixtures.config(sim.baseUrl()).deployments().stream()
+              .filter(d -> d.id().equals("bench-" + provider))
+              .findFirst()
+              .orElseThrow();
       adapter = WireFormats.adapterFor(deployment.provider());
-      callerBody = new JsonObject().put("model", "bench-" + provider)
-          .put("messages", new JsonArray().add(new JsonObject().put("role", "system").put("content", "Answer briefly."))
-              .add(new JsonObject().put("role", "user").put("content", Fixtures.QUESTION)))
-          .put("max_tokens", 256).toBuffer();
+      callerBody =
+          new JsonObject()
+              .put("model", "bench-" + provider)
+              .put(
+                  "messages",
+                  new JsonArray()
+                      .add(new JsonObject().put("role", "system").put("content", "Answer briefly."))
+                      .add(new JsonObject().put("role", "user").put("content", Fixtures.QUESTION)))
+              .put("max_tokens", 256)
+              .toBuffer();
       HttpClient http = vertx.createHttpClient();
       answer = capture(http, false);
       stream = capture(http, true);
@@ -78,8 +87,14 @@ public class TranslationBench {
     adapter.headers(deployment, headers);
     ChatRequest request = OpenAiJson.request(callerBody).chat();
     Buffer body = adapter.body(request, deployment, streamed);
-    return get(http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(adapter.url(deployment, streamed))
-        .setHeaders(headers)).compose(req -> req.send(body)).compose(resp -> resp.body()));
+    return get(
+        http.request(
+                new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(adapter.url(deployment, streamed))
+                    .setHeaders(headers))
+            .compose(req -> req.send(body))
+            .compose(resp -> resp.body()));
   }
 
   @Benchmark
@@ -91,7 +106,8 @@ public class TranslationBench {
   @Benchmark
   public Buffer responseToCaller() {
     ChatResponse response = adapter.response(answer);
-    return OpenAiJson.appendCompletion(Buffer.buffer(512), response, deployment.id(), 1_800_000_000L);
+    return OpenAiJson.appendCompletion(
+        Buffer.buffer(512), response, deployment.id(), 1_800_000_000L);
   }
 
   @Benchmark
@@ -99,28 +115,38 @@ public class TranslationBench {
     reencode(out::consume);
   }
 
-  /** Parses the captured stream, decodes each event and re-encodes each chunk as OpenAI's SSE line. */
+  /**
+   * Parses the captured stream, decodes each event and re-encodes each chunk as OpenAI's SSE line.
+   */
   void reencode(Consumer<Buffer> out) {
     WireAdapter.StreamDecoder decoder = adapter.newStreamDecoder();
     boolean[] first = {true};
     boolean[] ended = {false};
-    StreamSink sink = new StreamSink() {
-      @Override
-      public void chunk(ChatChunk chunk) {
-        out.accept(OpenAiJson.appendChunkEvent(Buffer.buffer(256), "chatcmpl-1", deployment.id(), 1_800_000_000L, chunk, first[0]));
-        first[0] = false;
-      }
+    StreamSink sink =
+        new StreamSink() {
+          @Override
+          public void chunk(ChatChunk chunk) {
+            out.accept(
+                OpenAiJson.appendChunkEvent(
+                    Buffer.buffer(256),
+                    "chatcmpl-1",
+                    deployment.id(),
+                    1_800_000_000L,
+                    chunk,
+                    first[0]));
+            first[0] = false;
+          }
 
-      @Override
-      public void end() {
-        ended[0] = true;
-      }
+          @Override
+          public void end() {
+            ended[0] = true;
+          }
 
-      @Override
-      public void fail(ProviderException failure) {
-        throw failure;
-      }
-    };
+          @Override
+          public void fail(ProviderException failure) {
+            throw failure;
+          }
+        };
     SseParser parser = new SseParser((event, data) -> decoder.onEvent(event, data, sink));
     parser.feed(stream);
     parser.end();

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each JMH benchmark does the work it claims to measure (run once here; JMH runs them for figures). */
+/**
+ * Each JMH benchmark does the work it claims to measure (run once here; JMH runs them for figures).
+ */
 class HotPathBenchmarksTest {
 
   @Test
@@ -39,11 +41,19 @@ class HotPathBenchmarksTest {
     b.provider = provider;
     b.setUp();
     assertThat(b.requestToProvider().toString()).contains("the harbour froze in January");
-    assertThat(b.responseToCaller().toJsonObject().getJsonArray("choices").getJsonObject(0).getJsonObject("message")
-        .getString("content")).contains("harbour");
+    assertThat(
+            b.responseToCaller()
+                .toJsonObject()
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content"))
+        .contains("harbour");
     List<Buffer> out = new ArrayList<>();
     b.reencode(out::add);
-    assertThat(out).hasSizeGreaterThan(2).allSatisfy(line -> assertThat(line.toString()).startsWith("data: {"));
+    assertThat(out)
+        .hasSizeGreaterThan(2)
+        .allSatisfy(line -> assertThat(line.toString()).startsWith("data: {"));
     assertThat(String.join("", out.stream().map(Buffer::toString).toList())).contains("harbour");
   }
 }

@@ -13,23 +13,27 @@ import java.util.function.DoubleSupplier;
 
 /**
  * A deployment's quality-aware circuit breaker. It trips on whichever signal crosses first (rolling
- * error rate, LiteLLM's allowed_fails as consecutive failures, slow-call rate, rolling judge mean), each
- * gated by a minimum amount of data; after the cooldown it lets exactly one probe through, then ramps
- * traffic back in steps; any failure while recovering re-opens it with a longer, jittered cooldown.
- * OPEN turns HALF_OPEN lazily, when a call asks. Not thread-safe: owned by the deployment's verticle.
+ * error rate, LiteLLM's allowed_fails as consecutive failures, slow-call rate, rolling judge mean),
+ * each gated by a minimum amount of data; after the cooldown it lets exactly one probe through,
+ * then ramps traffic back in steps; any failure while recovering re-opens it with a longer,
+ * jittered cooldown. OPEN turns HALF_OPEN lazily, when a call asks. Not thread-safe: owned by the
+ * deployment's verticle.
  *
  * <p>Across a cluster, every node's breaker for a deployment merges the others' window deltas
- * ({@link #mergeRemote}) so it decides on the cluster's counts, and publishes each decision it makes
- * (through {@code onTransition}); the others {@link #adopt} the newest. Epochs are Lamport clocks: a
- * local decision is one past the newest seen, and equal epochs are ordered by node id. Which node sends
- * the probe is the {@link ProbeGate}'s to decide.
+ * ({@link #mergeRemote}) so it decides on the cluster's counts, and publishes each decision it
+ * makes (through {@code onTransition}); the others {@link #adopt} the newest. Epochs are Lamport
+ * clocks: a local decision is one past the newest seen, and equal epochs are ordered by node id.
+ * Which node sends the probe is the {@link ProbeGate}'s to decide.
  */
 public final class Breaker {
 
-  private static final Map<BreakerState, Set<BreakerState>> LEGAL = Map.of(
-      BreakerState.CLOSED, EnumSet.of(BreakerState.OPEN),
-      BreakerState.OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED),
-      BreakerState.HALF_OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.CLOSED));
+  private static final Map<BreakerState, Set<BreakerState>> LEGAL =
+      Map.of(
+          BreakerState.CLOSED, EnumSet.of(BreakerState.OPEN),
+          BreakerState.OPEN,
+              EnumSet.of(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED),
+          BreakerState.HALF_OPEN, EnumSet.of(BreakerState.OPEN, BreakerState.CLOSED));
+
   /** Buckets per rolling window: the breaker's and the per-node view operators read. */
   public static final int BUCKETS = 12;
 
@@ -47,35 +51,52 @@ public final class Breaker {
   private BreakerState state = BreakerState.CLOSED;
   private TripReason reason;
   private String detail;
-  /** Failed answer checks since the breaker last closed, by name: what a quality trip is named after. */
+
+  /**
+   * Failed answer checks since the breaker last closed, by name: what a quality trip is named
+   * after.
+   */
   private final Map<String, Integer> checkFailures = new java.util.HashMap<>();
+
   private long epoch;
   private String decidedBy;
   private long openUntil;
   private int reopenings;
+
   /** -1 while HALF_OPEN waits for its probe; otherwise the index of the current ramp step. */
   private int rampStep = -1;
+
   private double rampCredit;
   private int stepCalls;
   private long stepStarted;
   private long probeSince = -1;
+
   /** After a quality trip a 200 is not enough: the probe's answer must also score well. */
   private boolean probeAwaitsScore;
+
   /**
    * When this HALF_OPEN began (the end of the open period before it): a judge's score of an answer
-   * sampled earlier, one the judge took its time over, is counted but decides nothing of the recovery.
+   * sampled earlier, one the judge took its time over, is counted but decides nothing of the
+   * recovery.
    */
   private long recoveringSince;
 
   /**
    * @param node this node's id in the cluster
    * @param random uniform in [0, 1), for jitter
-   * @param probeGate whether this node may send the probe; {@link ProbeGate#ALONE} without a cluster
+   * @param probeGate whether this node may send the probe; {@link ProbeGate#ALONE} without a
+   *     cluster
    * @param onTransition told of every decision this breaker makes itself that the other nodes must
    *     follow (not of adopted ones): each trip, ramp step and close
    */
-  public Breaker(String deployment, String node, BreakerPolicy policy, Clock clock, DoubleSupplier random,
-      ProbeGate probeGate, Consumer<BreakerSnapshot> onTransition) {
+  public Breaker(
+      String deployment,
+      String node,
+      BreakerPolicy policy,
+      Clock clock,
+      DoubleSupplier random,
+      ProbeGate probeGate,
+      Consumer<BreakerSnapshot> onTransition) {
     this.probeGate = probeGate;
     this.deployment = deployment;
     this.node = node;
@@ -120,9 +141,12 @@ public final class Breaker {
       }
       return Permit.REJECT;
     }
-    // Credit-based admission: exactly the step's share of calls, spread evenly, no randomness to test around.
+    // Credit-based admission: exactly the step's share of calls, spread evenly, no randomness to
+    // test around.
     rampCredit += policy.rampSteps().get(rampStep);
-    if (rampCredit >= 1 - 1e-9) { // ten times 0.1 is 0.999...: without the tolerance a step admits one call short
+    if (rampCredit
+        >= 1 - 1e-9) { // ten times 0.1 is 0.999...: without the tolerance a step admits one call
+      // short
       rampCredit -= 1;
       return Permit.CALL;
     }
@@ -130,8 +154,8 @@ public final class Breaker {
   }
 
   /**
-   * Reports how a permitted call ended, and returns what it added to the window (for sharing with the
-   * other nodes). Outcomes that are the caller's fault count for nothing.
+   * Reports how a permitted call ended, and returns what it added to the window (for sharing with
+   * the other nodes). Outcomes that are the caller's fault count for nothing.
    */
   public WindowCounts record(Permit permit, Outcome outcome, long latencyMillis) {
     boolean probing = permit == Permit.PROBE && state == BreakerState.HALF_OPEN && rampStep < 0;
@@ -157,7 +181,9 @@ public final class Breaker {
             probeSince = -1;
             reopen();
           } else if (reason == TripReason.QUALITY) {
-            probeAwaitsScore = true; // the probe slot stays taken until the judge has spoken (or its lease runs out)
+            probeAwaitsScore =
+                true; // the probe slot stays taken until the judge has spoken (or its lease runs
+            // out)
           } else {
             probeSince = -1;
             startStep(0);
@@ -172,7 +198,7 @@ public final class Breaker {
           }
         }
       }
-      case OPEN -> { } // a call that started before the trip: counted in the window, decides nothing
+      case OPEN -> {} // a call that started before the trip: counted in the window, decides nothing
     }
     return counted;
   }
@@ -183,10 +209,10 @@ public final class Breaker {
   }
 
   /**
-   * Adds a judge's score in [0, 1] for one of this deployment's answers, sampled at {@code sampledAtMillis};
-   * returns what it counted. Recovering from a quality trip, the probe's score decides the ramp, and a
-   * low score re-opens; a score of an answer sampled before the recovery began (the judge works through
-   * its queue at its own pace) is counted in the window only.
+   * Adds a judge's score in [0, 1] for one of this deployment's answers, sampled at {@code
+   * sampledAtMillis}; returns what it counted. Recovering from a quality trip, the probe's score
+   * decides the ramp, and a low score re-opens; a score of an answer sampled before the recovery
+   * began (the judge works through its queue at its own pace) is counted in the window only.
    */
   public WindowCounts recordJudgeScore(double score, long sampledAtMillis) {
     WindowCounts counted = new WindowCounts(0, 0, 0, 1, score);
@@ -194,7 +220,9 @@ public final class Breaker {
     boolean good = score >= policy.settings().judgeThreshold();
     if (state == BreakerState.CLOSED) {
       evaluate();
-    } else if (state == BreakerState.HALF_OPEN && reason == TripReason.QUALITY && (probeAwaitsScore || rampStep >= 0)
+    } else if (state == BreakerState.HALF_OPEN
+        && reason == TripReason.QUALITY
+        && (probeAwaitsScore || rampStep >= 0)
         && sampledAtMillis >= recoveringSince) {
       boolean wasProbe = probeAwaitsScore;
       probeAwaitsScore = false;
@@ -211,7 +239,8 @@ public final class Breaker {
 
   /** Counts another node observed, merged so this breaker decides on the cluster's windows. */
   public void mergeRemote(long atMillis, WindowCounts counts) {
-    window.addAt(atMillis, new WindowCounts(counts.calls(), counts.failures(), counts.slow(), 0, 0));
+    window.addAt(
+        atMillis, new WindowCounts(counts.calls(), counts.failures(), counts.slow(), 0, 0));
     if (counts.judged() > 0) {
       judgeWindow.addAt(atMillis, new WindowCounts(0, 0, 0, counts.judged(), counts.judgeSum()));
     }
@@ -279,13 +308,24 @@ public final class Breaker {
   }
 
   public BreakerSnapshot snapshot() {
-    double fraction = switch (state) {
-      case CLOSED -> 1.0;
-      case OPEN -> 0.0;
-      case HALF_OPEN -> rampStep < 0 ? 0.0 : policy.rampSteps().get(rampStep);
-    };
-    return new BreakerSnapshot(deployment, state, Optional.ofNullable(reason), Optional.ofNullable(detail), epoch, decidedBy,
-        state == BreakerState.OPEN ? openUntil : 0, fraction, reopenings, window.total(), judgeWindow.total());
+    double fraction =
+        switch (state) {
+          case CLOSED -> 1.0;
+          case OPEN -> 0.0;
+          case HALF_OPEN -> rampStep < 0 ? 0.0 : policy.rampSteps().get(rampStep);
+        };
+    return new BreakerSnapshot(
+        deployment,
+        state,
+        Optional.ofNullable(reason),
+        Optional.ofNullable(detail),
+        epoch,
+        decidedBy,
+        state == BreakerState.OPEN ? openUntil : 0,
+        fraction,
+        reopenings,
+        window.total(),
+        judgeWindow.total());
   }
 
   /** Returns true when the failure streak tripped the breaker. */
@@ -316,8 +356,12 @@ public final class Breaker {
     } else {
       WindowCounts j = judgeWindow.total();
       if (j.judged() >= s.minJudged() && j.judgeMean() < s.judgeThreshold()) {
-        String named = checkFailures.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
-            .filter(check -> checkFailures.get(check) * 2 >= j.judged()).orElse("judge");
+        String named =
+            checkFailures.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .filter(check -> checkFailures.get(check) * 2 >= j.judged())
+                .orElse("judge");
         open(TripReason.QUALITY, jittered(s.cooldown().toMillis()), named);
       }
     }
@@ -346,8 +390,10 @@ public final class Breaker {
   /** A bad probe or ramp step: open again, each time for longer (capped), with jitter. */
   private void reopen() {
     reopenings++;
-    long base = reason == TripReason.CONSECUTIVE_FAILURES
-        ? policy.consecutiveCooldown().toMillis() : policy.settings().cooldown().toMillis();
+    long base =
+        reason == TripReason.CONSECUTIVE_FAILURES
+            ? policy.consecutiveCooldown().toMillis()
+            : policy.settings().cooldown().toMillis();
     long factor = Math.min(1L << Math.min(reopenings, 30), policy.maxBackoffFactor());
     open(reason == null ? TripReason.MANUAL : reason, jittered(base * factor), detail);
   }
@@ -388,7 +434,8 @@ public final class Breaker {
 
   private void transition(BreakerState to) {
     if (!LEGAL.get(state).contains(to)) {
-      throw new IllegalStateException(deployment + ": illegal breaker transition " + state + " -> " + to);
+      throw new IllegalStateException(
+          deployment + ": illegal breaker transition " + state + " -> " + to);
     }
     state = to;
     // Every node turns HALF_OPEN by itself when the adopted open-until passes; only what follows

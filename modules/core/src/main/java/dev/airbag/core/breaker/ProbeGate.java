@@ -1,9 +1,9 @@
 package dev.airbag.core.breaker;
 
 /**
- * Decides whether this node may send HALF_OPEN's probe. Alone, it always may; in a cluster exactly one
- * node may per cooldown, and the gate answers from a claim it makes on the cluster (asynchronously:
- * "not yet" until the claim is won, which the breaker treats as "not this call").
+ * Decides whether this node may send HALF_OPEN's probe. Alone, it always may; in a cluster exactly
+ * one node may per cooldown, and the gate answers from a claim it makes on the cluster
+ * (asynchronously: "not yet" until the claim is won, which the breaker treats as "not this call").
  */
 @FunctionalInterface
 public interface ProbeGate {
@@ -12,8 +12,8 @@ public interface ProbeGate {
   ProbeGate ALONE = cycle -> true;
 
   /**
-   * @param cycle identifies this cooldown's probe: the same on every node (the adopted open-until), new
-   *     with each opening
+   * @param cycle identifies this cooldown's probe: the same on every node (the adopted open-until),
+   *     new with each opening
    */
   boolean mayProbe(long cycle);
 }

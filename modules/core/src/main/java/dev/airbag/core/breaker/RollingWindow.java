@@ -4,9 +4,9 @@ import dev.airbag.core.time.Clock;
 import java.time.Duration;
 
 /**
- * Counts over the last {@code window}, kept in a ring of time buckets so old data falls out without a
- * timer. Deltas may be added for any time inside the window (a peer's bucket that arrived late), which
- * is what lets nodes merge each other's windows. Not thread-safe: one owner.
+ * Counts over the last {@code window}, kept in a ring of time buckets so old data falls out without
+ * a timer. Deltas may be added for any time inside the window (a peer's bucket that arrived late),
+ * which is what lets nodes merge each other's windows. Not thread-safe: one owner.
  */
 public final class RollingWindow {
 
@@ -46,7 +46,9 @@ public final class RollingWindow {
     buckets[slot] = buckets[slot].plus(delta);
   }
 
-  /** The window's sum; one object, not one per bucket: the breaker asks on every call it records. */
+  /**
+   * The window's sum; one object, not one per bucket: the breaker asks on every call it records.
+   */
   public WindowCounts total() {
     long current = clock.nowMillis() / bucketMillis;
     long calls = 0;

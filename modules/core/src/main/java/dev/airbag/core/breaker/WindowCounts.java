@@ -9,7 +9,12 @@ public record WindowCounts(long calls, long failures, long slow, long judged, do
   public static final WindowCounts EMPTY = new WindowCounts(0, 0, 0, 0, 0);
 
   public WindowCounts plus(WindowCounts o) {
-    return new WindowCounts(calls + o.calls, failures + o.failures, slow + o.slow, judged + o.judged, judgeSum + o.judgeSum);
+    return new WindowCounts(
+        calls + o.calls,
+        failures + o.failures,
+        slow + o.slow,
+        judged + o.judged,
+        judgeSum + o.judgeSum);
   }
 
   public double errorRate() {

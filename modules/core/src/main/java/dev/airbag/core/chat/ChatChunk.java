@@ -3,7 +3,8 @@ package dev.airbag.core.chat;
 import java.util.Optional;
 
 /**
- * One piece of a streamed answer: text to append, and on the last pieces the finish reason and usage.
+ * One piece of a streamed answer: text to append, and on the last pieces the finish reason and
+ * usage.
  */
 public record ChatChunk(String text, Optional<FinishReason> finishReason, Optional<Usage> usage) {
 

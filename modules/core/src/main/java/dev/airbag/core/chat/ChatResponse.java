@@ -5,4 +5,5 @@ package dev.airbag.core.chat;
  *
  * @param model the provider's own model name, as it reported it
  */
-public record ChatResponse(String id, String model, String content, FinishReason finishReason, Usage usage) {}
+public record ChatResponse(
+    String id, String model, String content, FinishReason finishReason, Usage usage) {}

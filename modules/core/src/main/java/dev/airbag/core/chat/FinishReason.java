@@ -1,6 +1,8 @@
 package dev.airbag.core.chat;
 
-/** Why generation stopped, in OpenAI's vocabulary (every provider's reason maps onto one of these). */
+/**
+ * Why generation stopped, in OpenAI's vocabulary (every provider's reason maps onto one of these).
+ */
 public enum FinishReason {
   STOP("stop"),
   LENGTH("length"),

@@ -1,6 +1,9 @@
 package dev.airbag.core.chat;
 
-/** A caller's request that cannot be served as sent: becomes an OpenAI-style 400 naming the parameter. */
+/**
+ * A caller's request that cannot be served as sent: becomes an OpenAI-style 400 naming the
+ * parameter.
+ */
 public final class InvalidRequest extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

@@ -1,18 +1,19 @@
 package dev.airbag.core.config;
 
-import java.time.Duration;
 import dev.airbag.core.quality.AnswerCheck;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Airbag's own settings, all under the top-level key {@code airbag:}; every one has a default.
  *
- * @param callTimeout per-call timeout for deployments with none in {@code litellm_params} or
- *     {@code router_settings} (LiteLLM waits 600 s; a failover gateway should not)
+ * @param callTimeout per-call timeout for deployments with none in {@code litellm_params} or {@code
+ *     router_settings} (LiteLLM waits 600 s; a failover gateway should not)
  * @param requestTimeout the whole request's deadline across every tier and retry
  * @param maxRequestBytes larger request bodies are refused with 413
- * @param checks the cheap answer checks that run on every answer ({@code airbag.checks}, all on by default)
+ * @param checks the cheap answer checks that run on every answer ({@code airbag.checks}, all on by
+ *     default)
  * @param drills the scheduled drill ({@code airbag.drills}); none by default
  * @param tracing OpenTelemetry export ({@code airbag.tracing}), off by default
  */

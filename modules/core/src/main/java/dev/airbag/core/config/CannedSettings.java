@@ -1,13 +1,16 @@
 package dev.airbag.core.config;
 
 /**
- * Rung 3, {@code airbag.canned}: what a caller gets when every tier has failed. {@code response} answers
- * 200 with a plainly marked message from the gateway; {@code error} answers 503 for API clients that
- * would rather handle the failure themselves.
+ * Rung 3, {@code airbag.canned}: what a caller gets when every tier has failed. {@code response}
+ * answers 200 with a plainly marked message from the gateway; {@code error} answers 503 for API
+ * clients that would rather handle the failure themselves.
  */
 public record CannedSettings(Mode mode, String message) {
 
-  public enum Mode { RESPONSE, ERROR }
+  public enum Mode {
+    RESPONSE,
+    ERROR
+  }
 
   public static final String DEFAULT_MESSAGE =
       "We're under heavy load right now and couldn't complete your request. "

@@ -29,8 +29,8 @@ public record GatewayConfig(
   }
 
   /**
-   * Who judges a deployment's answers: the first deployment of the {@code airbag.judge.by} groups, in
-   * order, whose provider is not the judged one's. Empty when judging is off (no {@code by}).
+   * Who judges a deployment's answers: the first deployment of the {@code airbag.judge.by} groups,
+   * in order, whose provider is not the judged one's. Empty when judging is off (no {@code by}).
    */
   public Optional<Deployment> judgeFor(Deployment judged) {
     Map<String, List<Deployment>> groups = modelGroups();

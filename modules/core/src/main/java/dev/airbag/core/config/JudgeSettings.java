@@ -3,8 +3,8 @@ package dev.airbag.core.config;
 import java.util.List;
 
 /**
- * {@code airbag.judge}: which model groups may judge (the first of another provider than the judged one
- * is used), what fraction of responses is sampled, and the bounds on judging.
+ * {@code airbag.judge}: which model groups may judge (the first of another provider than the judged
+ * one is used), what fraction of responses is sampled, and the bounds on judging.
  *
  * @param queueSize samples waiting for a judge beyond this are dropped (and counted)
  */

@@ -37,10 +37,15 @@ public enum ProviderKind {
     return Optional.empty();
   }
 
-  /** LiteLLM infers the provider of a bare model name; so do we, for the three families we speak. */
+  /**
+   * LiteLLM infers the provider of a bare model name; so do we, for the three families we speak.
+   */
   public static Optional<ProviderKind> inferFromModel(String model) {
     String m = model.toLowerCase(Locale.ROOT);
-    if (m.startsWith("gpt-") || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4")
+    if (m.startsWith("gpt-")
+        || m.startsWith("o1")
+        || m.startsWith("o3")
+        || m.startsWith("o4")
         || m.startsWith("chatgpt-")) {
       return Optional.of(OPENAI);
     }

@@ -3,8 +3,9 @@ package dev.airbag.core.config;
 import java.util.Objects;
 
 /**
- * A key or token. Its value leaves only through {@link #reveal()}, at the moment it goes on the wire;
- * {@link #toString()} never shows it, so a secret logged or formatted by mistake stays hidden.
+ * A key or token. Its value leaves only through {@link #reveal()}, at the moment it goes on the
+ * wire; {@link #toString()} never shows it, so a secret logged or formatted by mistake stays
+ * hidden.
  */
 public final class Secret {
 
@@ -22,7 +23,10 @@ public final class Secret {
     return value;
   }
 
-  /** Replaces every occurrence of this secret in a text, e.g. a provider's error message that echoes a key. */
+  /**
+   * Replaces every occurrence of this secret in a text, e.g. a provider's error message that echoes
+   * a key.
+   */
   public String scrub(String text) {
     if (text == null || value.isEmpty()) {
       return text;

@@ -22,9 +22,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * A YAML node that knows where it stands (file, line, dotted path), so every config error can name all
- * three. Strings of the form {@code os.environ/NAME} resolve from the environment; their values are
- * never echoed in an error.
+ * A YAML node that knows where it stands (file, line, dotted path), so every config error can name
+ * all three. Strings of the form {@code os.environ/NAME} resolve from the environment; their values
+ * are never echoed in an error.
  */
 final class YamlTree {
 
@@ -99,7 +99,9 @@ final class YamlTree {
     return out;
   }
 
-  /** A child, or empty when the key is missing or has no value ({@code key:} or {@code key: null}). */
+  /**
+   * A child, or empty when the key is missing or has no value ({@code key:} or {@code key: null}).
+   */
   Optional<YamlTree> get(String key) {
     YamlTree value = entries().get(key);
     return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
@@ -184,11 +186,19 @@ final class YamlTree {
     };
   }
 
-  /** {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms} or plain (possibly fractional) seconds; > 0. */
+  /**
+   * {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms} or plain (possibly fractional) seconds; >
+   * 0.
+   */
   Duration duration() {
     String raw = resolvedNumber("a duration");
-    return Durations.parse(raw).orElseThrow(() ->
-        error("expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \"" + raw + "\""));
+    return Durations.parse(raw)
+        .orElseThrow(
+            () ->
+                error(
+                    "expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \""
+                        + raw
+                        + "\""));
   }
 
   List<String> stringList() {
@@ -199,7 +209,8 @@ final class YamlTree {
   }
 
   private String resolvedNumber(String expected) {
-    // Numbers may come from the environment too; the resolved value is not secret, so it may be echoed.
+    // Numbers may come from the environment too; the resolved value is not secret, so it may be
+    // echoed.
     return isEnvReference() ? string() : scalar(expected);
   }
 

@@ -8,7 +8,9 @@ public enum Outcome {
   SUCCESS(false, false, false),
   /** Connection refused, reset or closed before a whole answer arrived. */
   CONNECT_FAILURE(true, false, true),
-  /** No answer within the per-call timeout, including a connection that accepts and never answers. */
+  /**
+   * No answer within the per-call timeout, including a connection that accepts and never answers.
+   */
   TIMEOUT(true, false, true),
   /** 5xx (and Anthropic's 529 overloaded). */
   SERVER_ERROR(true, true, true),
@@ -39,16 +41,16 @@ public enum Outcome {
   }
 
   /**
-   * Whether this outcome is a call the provider answered or failed: a success, or its fault. A benched
-   * skip and the caller's own error say nothing of the provider and count in no window.
+   * Whether this outcome is a call the provider answered or failed: a success, or its fault. A
+   * benched skip and the caller's own error say nothing of the provider and count in no window.
    */
   public boolean countsAsCall() {
     return this == SUCCESS || countsAgainstProvider;
   }
 
   /**
-   * Whether the same deployment is tried again before moving on. Timeouts are not: a hang must cost the
-   * user one per-call timeout, not the timeout times (num_retries + 1).
+   * Whether the same deployment is tried again before moving on. Timeouts are not: a hang must cost
+   * the user one per-call timeout, not the timeout times (num_retries + 1).
    */
   public boolean retriedInPlace() {
     return retriedInPlace;

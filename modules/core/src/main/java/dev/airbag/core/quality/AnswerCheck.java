@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Checks that need no model, run on every answer: each names a way an HTTP 200 can still be garbage.
- * A failed check is as sure a verdict as a judge's 0; a passed one proves nothing, so only failures
- * count toward the quality signal.
+ * Checks that need no model, run on every answer: each names a way an HTTP 200 can still be
+ * garbage. A failed check is as sure a verdict as a judge's 0; a passed one proves nothing, so only
+ * failures count toward the quality signal.
  */
 public enum AnswerCheck {
   /** No text at all. */
@@ -30,8 +30,10 @@ public enum AnswerCheck {
   }
 
   /** The first of the enabled checks this answer fails, if any. */
-  public static Optional<AnswerCheck> firstFailed(Set<AnswerCheck> enabled, ChatRequest request, ChatResponse response) {
-    long[] answerWords = null; // split once, and only when a check needs it: this runs on every answer
+  public static Optional<AnswerCheck> firstFailed(
+      Set<AnswerCheck> enabled, ChatRequest request, ChatResponse response) {
+    long[] answerWords =
+        null; // split once, and only when a check needs it: this runs on every answer
     for (AnswerCheck check : values()) {
       if (!enabled.contains(check)) {
         continue;
@@ -49,7 +51,8 @@ public enum AnswerCheck {
   private boolean fails(ChatRequest request, ChatResponse response, long[] answerWords) {
     return switch (this) {
       case EMPTY -> response.content().isBlank();
-      case TRUNCATED -> response.finishReason() == FinishReason.LENGTH && request.maxTokens().isEmpty();
+      case TRUNCATED ->
+          response.finishReason() == FinishReason.LENGTH && request.maxTokens().isEmpty();
       case REPETITION -> repetitive(answerWords);
       case LANGUAGE -> otherLanguage(words(request.lastUserText(), QUESTION_WORDS), answerWords);
     };
@@ -57,13 +60,17 @@ public enum AnswerCheck {
 
   static final int LOOP_MIN_WORDS = 12;
 
-  /** Words of the question read to tell its language: plenty for that, and a long prompt costs no more. */
+  /**
+   * Words of the question read to tell its language: plenty for that, and a long prompt costs no
+   * more.
+   */
   static final int QUESTION_WORDS = 200;
 
   /**
-   * A three-word phrase that recurs five times or more and covers at least 40% of the answer. Phrases
-   * are compared by a 64-bit hash of their words' hashes, sorted and counted in runs: no map and no
-   * boxing on a path every answer takes (a false match would need five colliding phrases).
+   * A three-word phrase that recurs five times or more and covers at least 40% of the answer.
+   * Phrases are compared by a 64-bit hash of their words' hashes, sorted and counted in runs: no
+   * map and no boxing on a path every answer takes (a false match would need five colliding
+   * phrases).
    */
   static boolean repetitive(long[] words) {
     if (words.length < LOOP_MIN_WORDS) {
@@ -71,8 +78,10 @@ public enum AnswerCheck {
     }
     long[] trigrams = new long[words.length - 2];
     for (int i = 0; i < trigrams.length; i++) {
-      trigrams[i] = (words[i] * 0x9E3779B97F4A7C15L) ^ (words[i + 1] * 0xC2B2AE3D27D4EB4FL)
-          ^ Long.rotateLeft(words[i + 2] * 0x165667B19E3779F9L, 31);
+      trigrams[i] =
+          (words[i] * 0x9E3779B97F4A7C15L)
+              ^ (words[i + 1] * 0xC2B2AE3D27D4EB4FL)
+              ^ Long.rotateLeft(words[i + 2] * 0x165667B19E3779F9L, 31);
     }
     Arrays.sort(trigrams);
     int top = 0;
@@ -83,19 +92,55 @@ public enum AnswerCheck {
     return top >= 5 && top * 3.0 / words.length >= 0.4;
   }
 
-  /** Languages told apart, and function words of each: enough to tell which one a text of a dozen words is in. */
+  /**
+   * Languages told apart, and function words of each: enough to tell which one a text of a dozen
+   * words is in.
+   */
   private static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "fi", "it", "pt");
-  private static final List<List<String>> FUNCTION_WORDS = List.of(
-      List.of("the", "and", "of", "to", "in", "is", "was", "for", "that", "with", "on", "are", "it", "as", "by", "from", "after", "a"),
-      List.of("der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "auf", "für", "den", "von", "zu", "im"),
-      List.of("le", "la", "les", "et", "est", "des", "une", "un", "du", "pour", "dans", "que", "qui", "sur", "pas"),
-      List.of("el", "los", "las", "y", "es", "del", "una", "por", "para", "con", "que", "en", "se", "no", "al"),
-      List.of("ja", "on", "ei", "se", "että", "joka", "mutta", "kuin", "tämä", "oli", "ovat", "myös", "sen", "niin", "lainkaan"),
-      List.of("il", "lo", "gli", "e", "è", "di", "che", "per", "non", "una", "sono", "della", "con", "nel", "anche"),
-      List.of("o", "os", "as", "e", "é", "do", "da", "que", "não", "uma", "para", "com", "em", "dos", "mas"));
 
-  /** Every function word's hash, sorted, and beside each the languages it belongs to (bit i: LANGUAGES[i]). */
+  private static final List<List<String>> FUNCTION_WORDS =
+      List.of(
+          List.of(
+              "the", "and", "of", "to", "in", "is", "was", "for", "that", "with", "on", "are", "it",
+              "as", "by", "from", "after", "a"),
+          List.of(
+              "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "auf", "für", "den",
+              "von", "zu", "im"),
+          List.of(
+              "le", "la", "les", "et", "est", "des", "une", "un", "du", "pour", "dans", "que",
+              "qui", "sur", "pas"),
+          List.of(
+              "el", "los", "las", "y", "es", "del", "una", "por", "para", "con", "que", "en", "se",
+              "no", "al"),
+          List.of(
+              "ja",
+              "on",
+              "ei",
+              "se",
+              "että",
+              "joka",
+              "mutta",
+              "kuin",
+              "tämä",
+              "oli",
+              "ovat",
+              "myös",
+              "sen",
+              "niin",
+              "lainkaan"),
+          List.of(
+              "il", "lo", "gli", "e", "è", "di", "che", "per", "non", "una", "sono", "della", "con",
+              "nel", "anche"),
+          List.of(
+              "o", "os", "as", "e", "é", "do", "da", "que", "não", "uma", "para", "com", "em",
+              "dos", "mas"));
+
+  /**
+   * Every function word's hash, sorted, and beside each the languages it belongs to (bit i:
+   * LANGUAGES[i]).
+   */
   private static final long[] FUNCTION_HASHES;
+
   private static final int[] FUNCTION_LANGUAGES;
 
   static {
@@ -141,7 +186,9 @@ public enum AnswerCheck {
       }
     }
     // Clearly one language: enough function words of it, and well ahead of the runner-up.
-    return hits[best] >= 2 && hits[best] >= 2 * secondHits ? Optional.of(LANGUAGES.get(best)) : Optional.empty();
+    return hits[best] >= 2 && hits[best] >= 2 * secondHits
+        ? Optional.of(LANGUAGES.get(best))
+        : Optional.empty();
   }
 
   /**
@@ -196,7 +243,9 @@ public enum AnswerCheck {
     return hash;
   }
 
-  /** A letter or a number; ASCII without Character's tables, which most answers are mostly made of. */
+  /**
+   * A letter or a number; ASCII without Character's tables, which most answers are mostly made of.
+   */
   private static boolean isWordChar(int c) {
     if (c < 128) {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -213,6 +262,8 @@ public enum AnswerCheck {
 
   private static boolean isNumber(int c) {
     int type = Character.getType(c);
-    return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+    return type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER;
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One rung of a request's chain: a model group and its deployments, named by its place in the chain
- * ({@code primary}, {@code secondary}, ...). The name is what {@code x-airbag-tier} and
- * {@code fallback.tier} report.
+ * ({@code primary}, {@code secondary}, ...). The name is what {@code x-airbag-tier} and {@code
+ * fallback.tier} report.
  */
 public record Tier(String name, String modelGroup, List<Deployment> deployments) {
 

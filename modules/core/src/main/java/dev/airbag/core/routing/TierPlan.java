@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * Resolves a requested model group to its tier chain: the group itself, then its {@code fallbacks}
- * (or {@code default_fallbacks}), and the separate chain used when a prompt is over a context window.
- * Built once from the config, every group's chain resolved up front (a request only looks it up);
- * immutable and safe to share.
+ * (or {@code default_fallbacks}), and the separate chain used when a prompt is over a context
+ * window. Built once from the config, every group's chain resolved up front (a request only looks
+ * it up); immutable and safe to share.
  */
 public final class TierPlan {
 
@@ -52,16 +52,20 @@ public final class TierPlan {
   }
 
   /**
-   * The tiers to try when {@code failedGroup} reported its context window exceeded, or empty when it has
-   * no {@code context_window_fallbacks} entry. A group keeps the name it has in {@code mainChain}, so the
-   * seed's tertiary serving a long prompt is still reported as {@code tertiary}.
+   * The tiers to try when {@code failedGroup} reported its context window exceeded, or empty when
+   * it has no {@code context_window_fallbacks} entry. A group keeps the name it has in {@code
+   * mainChain}, so the seed's tertiary serving a long prompt is still reported as {@code tertiary}.
    */
   public List<Tier> contextChainFor(String failedGroup, List<Tier> mainChain) {
     List<String> targets = router.contextWindowFallbacks().getOrDefault(failedGroup, List.of());
     List<Tier> chain = new ArrayList<>();
     for (String group : targets) {
-      String name = mainChain.stream().filter(t -> t.modelGroup().equals(group)).map(Tier::name).findFirst()
-          .orElse("context-" + (chain.size() + 1));
+      String name =
+          mainChain.stream()
+              .filter(t -> t.modelGroup().equals(group))
+              .map(Tier::name)
+              .findFirst()
+              .orElse("context-" + (chain.size() + 1));
       chain.add(new Tier(name, group, groups.get(group)));
     }
     return List.copyOf(chain);

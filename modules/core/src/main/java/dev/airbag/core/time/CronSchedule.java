@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A five-field cron schedule in UTC ({@code minute hour day-of-month month day-of-week}), as crontab
- * writes it: {@code *}, values, ranges, lists and steps ({@code 0,30}, {@code 1-5}, {@code *}{@code /15}),
- * month and day names ({@code JAN}, {@code TUE}; Sunday is 0 or 7), and Quartz's {@code TUE#1} for the
- * first Tuesday of the month. As in crontab, when both day fields are restricted a day matching
- * either one counts. Small on purpose: the core module takes no runtime dependency for it.
+ * A five-field cron schedule in UTC ({@code minute hour day-of-month month day-of-week}), as
+ * crontab writes it: {@code *}, values, ranges, lists and steps ({@code 0,30}, {@code 1-5}, {@code
+ * *}{@code /15}), month and day names ({@code JAN}, {@code TUE}; Sunday is 0 or 7), and Quartz's
+ * {@code TUE#1} for the first Tuesday of the month. As in crontab, when both day fields are
+ * restricted a day matching either one counts. Small on purpose: the core module takes no runtime
+ * dependency for it.
  */
 public final class CronSchedule {
 
-  private static final List<String> MONTHS = List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
+  private static final List<String> MONTHS =
+      List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
+
   /** Looking further ahead than this means the schedule never fires (Feb 30, say). */
   private static final int MAX_DAYS_AHEAD = 5 * 366;
 
@@ -27,8 +30,10 @@ public final class CronSchedule {
   private final BitSet hours;
   private final BitSet daysOfMonth;
   private final BitSet months;
+
   /** Days of the week, 0 = Sunday; and the {@code #n} ones, as day * 8 + n. */
   private final BitSet daysOfWeek;
+
   private final BitSet nthDaysOfWeek;
   private final boolean domRestricted;
   private final boolean dowRestricted;
@@ -37,7 +42,8 @@ public final class CronSchedule {
     this.text = text;
     String[] f = text.trim().toUpperCase(Locale.ROOT).split("\\s+");
     if (f.length != 5) {
-      throw new IllegalArgumentException("expected five fields (minute hour day-of-month month day-of-week), got " + f.length);
+      throw new IllegalArgumentException(
+          "expected five fields (minute hour day-of-month month day-of-week), got " + f.length);
     }
     minutes = field(f[0], 0, 59, List.of(), "minute");
     hours = field(f[1], 0, 23, List.of(), "hour");
@@ -69,9 +75,13 @@ public final class CronSchedule {
     return s;
   }
 
-  /** The first minute strictly after {@code epochMillis} that the schedule names, in epoch millis. */
+  /**
+   * The first minute strictly after {@code epochMillis} that the schedule names, in epoch millis.
+   */
   public long nextAfter(long epochMillis) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 60_000L) * 60 + 60, 0, ZoneOffset.UTC);
+    LocalDateTime t =
+        LocalDateTime.ofEpochSecond(
+            Math.floorDiv(epochMillis, 60_000L) * 60 + 60, 0, ZoneOffset.UTC);
     LocalDate day = t.toLocalDate();
     for (int i = 0; i <= MAX_DAYS_AHEAD; i++, day = day.plusDays(1)) {
       if (!months.get(day.getMonthValue()) || !dayMatches(day)) {
@@ -89,7 +99,8 @@ public final class CronSchedule {
 
   private boolean dayMatches(LocalDate day) {
     int dow = day.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : day.getDayOfWeek().getValue();
-    boolean byWeek = daysOfWeek.get(dow) || nthDaysOfWeek.get(dow * 8 + (day.getDayOfMonth() - 1) / 7 + 1);
+    boolean byWeek =
+        daysOfWeek.get(dow) || nthDaysOfWeek.get(dow * 8 + (day.getDayOfMonth() - 1) / 7 + 1);
     boolean byMonth = daysOfMonth.get(day.getDayOfMonth());
     if (domRestricted && dowRestricted) {
       return byMonth || byWeek;

@@ -1,6 +1,9 @@
 package dev.airbag.core.time;
 
-/** The real clock: the single place that reads {@code System.currentTimeMillis} and {@code nanoTime}. */
+/**
+ * The real clock: the single place that reads {@code System.currentTimeMillis} and {@code
+ * nanoTime}.
+ */
 public final class SystemClock implements Clock {
 
   public static final SystemClock INSTANCE = new SystemClock();

@@ -15,15 +15,35 @@ import org.junit.jupiter.api.Test;
 
 class BreakerTest {
 
-  private static final BreakerSettings SETTINGS = new BreakerSettings(0.2, 10, Duration.ofSeconds(60),
-      Duration.ofSeconds(1), 0.5, 0.7, 5, Duration.ofHours(1), Duration.ofSeconds(300));
-  private static final BreakerPolicy POLICY = new BreakerPolicy(SETTINGS, 2, Duration.ofSeconds(60),
-      List.of(0.1, 0.25, 0.5), 5, Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 0.1);
+  private static final BreakerSettings SETTINGS =
+      new BreakerSettings(
+          0.2,
+          10,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          0.5,
+          0.7,
+          5,
+          Duration.ofHours(1),
+          Duration.ofSeconds(300));
+  private static final BreakerPolicy POLICY =
+      new BreakerPolicy(
+          SETTINGS,
+          2,
+          Duration.ofSeconds(60),
+          List.of(0.1, 0.25, 0.5),
+          5,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          8,
+          0.1);
 
   private final FakeClock clock = new FakeClock();
   private final List<BreakerSnapshot> transitions = new ArrayList<>();
   private double random = 0.5; // no jitter
-  private final Breaker breaker = new Breaker("primary", "node-a", POLICY, clock, () -> random, ProbeGate.ALONE, transitions::add);
+  private final Breaker breaker =
+      new Breaker(
+          "primary", "node-a", POLICY, clock, () -> random, ProbeGate.ALONE, transitions::add);
 
   private void call(dev.airbag.core.outcome.Outcome outcome) {
     call(outcome, 10);
@@ -156,8 +176,12 @@ class BreakerTest {
           }
         }
       }
-      assertThat(admitted).as("share %s of 100 calls", share).isEqualTo((int) Math.round(share * 100));
-      assertThat(breaker.snapshot().rampFraction()).as("held until the step's time has passed").isEqualTo(share);
+      assertThat(admitted)
+          .as("share %s of 100 calls", share)
+          .isEqualTo((int) Math.round(share * 100));
+      assertThat(breaker.snapshot().rampFraction())
+          .as("held until the step's time has passed")
+          .isEqualTo(share);
       clock.advance(Duration.ofSeconds(10));
       Permit next;
       do {
@@ -167,9 +191,14 @@ class BreakerTest {
     }
     assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
     assertThat(breaker.snapshot().window().calls()).as("fresh windows once closed").isZero();
-    assertThat(transitions).extracting(BreakerSnapshot::state, BreakerSnapshot::rampFraction).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, 0.0), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.1), org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.25),
-        org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.5), org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, 1.0));
+    assertThat(transitions)
+        .extracting(BreakerSnapshot::state, BreakerSnapshot::rampFraction)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, 0.0),
+            org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.1),
+            org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.25),
+            org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, 0.5),
+            org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, 1.0));
     assertThat(transitions).extracting(BreakerSnapshot::epoch).isSorted().doesNotHaveDuplicates();
   }
 
@@ -185,8 +214,13 @@ class BreakerTest {
       assertThat(breaker.snapshot().reason()).contains(TripReason.ERROR_RATE);
       cooldowns.add(openFor());
     }
-    assertThat(cooldowns).containsExactly(Duration.ofSeconds(600), Duration.ofSeconds(1200), Duration.ofSeconds(2400),
-        Duration.ofSeconds(2400), Duration.ofSeconds(2400));
+    assertThat(cooldowns)
+        .containsExactly(
+            Duration.ofSeconds(600),
+            Duration.ofSeconds(1200),
+            Duration.ofSeconds(2400),
+            Duration.ofSeconds(2400),
+            Duration.ofSeconds(2400));
   }
 
   @Test
@@ -230,13 +264,14 @@ class BreakerTest {
     assertThat(breaker.snapshot().epoch()).isGreaterThan(open.epoch());
     int published = transitions.size();
     breaker.forceClose();
-    assertThat(transitions).as("closing a closed breaker is still an operator's decision, for the cluster to follow")
+    assertThat(transitions)
+        .as("closing a closed breaker is still an operator's decision, for the cluster to follow")
         .hasSize(published + 1);
     assertThat(transitions.get(published).state()).isEqualTo(BreakerState.CLOSED);
   }
 
   private Breaker peer(String node) {
-    return new Breaker("primary", node, POLICY, clock, () -> 0.5, ProbeGate.ALONE, s -> { });
+    return new Breaker("primary", node, POLICY, clock, () -> 0.5, ProbeGate.ALONE, s -> {});
   }
 
   @Test
@@ -273,12 +308,14 @@ class BreakerTest {
       call(SUCCESS);
     }
     breaker.mergeRemote(clock.nowMillis() - 1_000, new WindowCounts(2, 2, 0, 0, 0));
-    assertThat(breaker.snapshot().reason()).as("10 calls, 20%% failed, across two nodes").contains(TripReason.ERROR_RATE);
+    assertThat(breaker.snapshot().reason())
+        .as("10 calls, 20%% failed, across two nodes")
+        .contains(TripReason.ERROR_RATE);
   }
 
   @Test
   void onlyTheNodeThatWinsTheProbeProbesAndThePeersFollowItsRamp() {
-    Breaker b = new Breaker("primary", "node-b", POLICY, clock, () -> 0.5, cycle -> false, s -> { });
+    Breaker b = new Breaker("primary", "node-b", POLICY, clock, () -> 0.5, cycle -> false, s -> {});
     tripOnErrorRate();
     b.adopt(transitions.get(0));
     clock.advance(Duration.ofSeconds(300));
@@ -303,7 +340,9 @@ class BreakerTest {
   @Test
   void theProbeGateIsAskedAboutThisCooldownsCycle() {
     List<Long> asked = new ArrayList<>();
-    Breaker gated = new Breaker("primary", "node-c", POLICY, clock, () -> 0.5, cycle -> asked.add(cycle), s -> { });
+    Breaker gated =
+        new Breaker(
+            "primary", "node-c", POLICY, clock, () -> 0.5, cycle -> asked.add(cycle), s -> {});
     gated.forceOpen(TripReason.MANUAL, Duration.ofSeconds(5));
     long cycle = gated.snapshot().openUntilMillis();
     clock.advance(Duration.ofSeconds(5));
@@ -324,8 +363,12 @@ class BreakerTest {
     tripOnQuality();
     Permit probe = breaker.acquire();
     breaker.record(probe, SUCCESS, 10);
-    assertThat(breaker.snapshot().rampFraction()).as("a 200 alone is not clean after a quality trip").isZero();
-    assertThat(breaker.acquire()).as("the probe's slot is held while its score is pending").isEqualTo(Permit.REJECT);
+    assertThat(breaker.snapshot().rampFraction())
+        .as("a 200 alone is not clean after a quality trip")
+        .isZero();
+    assertThat(breaker.acquire())
+        .as("the probe's slot is held while its score is pending")
+        .isEqualTo(Permit.REJECT);
 
     breaker.recordJudgeScore(0.9);
     assertThat(breaker.snapshot().rampFraction()).isEqualTo(0.1);
@@ -348,9 +391,9 @@ class BreakerTest {
   }
 
   /**
-   * The judge works through its queue at its own pace: scores of answers sampled before the recovery
-   * began arrive during it. They count in the window, but neither stand in for the probe's score nor
-   * re-open the ramp; the probe's own score and a fresh ramp answer's decide.
+   * The judge works through its queue at its own pace: scores of answers sampled before the
+   * recovery began arrive during it. They count in the window, but neither stand in for the probe's
+   * score nor re-open the ramp; the probe's own score and a fresh ramp answer's decide.
    */
   @Test
   void aScoreOfAnAnswerSampledBeforeTheRecoveryDecidesNothingOfIt() {
@@ -359,14 +402,20 @@ class BreakerTest {
     breaker.record(breaker.acquire(), SUCCESS, 10);
 
     breaker.recordJudgeScore(0.95, beforeTheTrip);
-    assertThat(breaker.snapshot().rampFraction()).as("a stale good score is not the probe's").isZero();
+    assertThat(breaker.snapshot().rampFraction())
+        .as("a stale good score is not the probe's")
+        .isZero();
     breaker.recordJudgeScore(0.1, beforeTheTrip);
-    assertThat(breaker.state()).as("a stale bad score is not the probe's").isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.state())
+        .as("a stale bad score is not the probe's")
+        .isEqualTo(BreakerState.HALF_OPEN);
 
     breaker.recordJudgeScore(0.9, clock.nowMillis());
     assertThat(breaker.snapshot().rampFraction()).as("the probe's own score").isEqualTo(0.1);
     breaker.recordJudgeScore(0.1, beforeTheTrip);
-    assertThat(breaker.state()).as("a stale bad score during the ramp").isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.state())
+        .as("a stale bad score during the ramp")
+        .isEqualTo(BreakerState.HALF_OPEN);
     breaker.recordJudgeScore(0.1, clock.nowMillis());
     assertThat(breaker.state()).as("a ramp answer judged bad").isEqualTo(BreakerState.OPEN);
   }

@@ -32,6 +32,8 @@ class RollingWindowTest {
     window.addAt(clock.nowMillis() - 61_000, FAILED_CALL);
     assertThat(window.total().failures()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(40));
-    assertThat(window.total().failures()).as("it ages from when it happened, not when it arrived").isZero();
+    assertThat(window.total().failures())
+        .as("it ages from when it happened, not when it arrived")
+        .isZero();
   }
 }

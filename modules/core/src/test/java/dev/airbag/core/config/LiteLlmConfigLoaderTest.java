@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class LiteLlmConfigLoaderTest {
 
-  private static final Map<String, String> ENV = Map.of(
-      "ANTHROPIC_API_KEY", "sk-ant-secret-1",
-      "OPENAI_API_KEY", "sk-openai-secret-2",
-      "GEMINI_API_KEY", "gemini-secret-3");
+  private static final Map<String, String> ENV =
+      Map.of(
+          "ANTHROPIC_API_KEY", "sk-ant-secret-1",
+          "OPENAI_API_KEY", "sk-openai-secret-2",
+          "GEMINI_API_KEY", "gemini-secret-3");
 
   private final LiteLlmConfigLoader loader = new LiteLlmConfigLoader(ENV::get);
 
@@ -31,7 +32,8 @@ class LiteLlmConfigLoaderTest {
   void theSeedFileLoadsUnchanged() {
     GatewayConfig config = loader.load(seedFile());
 
-    assertThat(config.deployments()).extracting(Deployment::id)
+    assertThat(config.deployments())
+        .extracting(Deployment::id)
         .containsExactly("summarize-primary", "summarize-secondary", "summarize-tertiary");
     Deployment primary = config.deployments().get(0);
     assertThat(primary.provider()).isEqualTo(ProviderKind.ANTHROPIC);
@@ -43,8 +45,10 @@ class LiteLlmConfigLoaderTest {
     assertThat(config.deployments().get(2).timeout()).isEqualTo(Duration.ofSeconds(25));
 
     RouterSettings router = config.router();
-    assertThat(router.fallbacks()).containsEntry("summarize-primary", List.of("summarize-secondary", "summarize-tertiary"));
-    assertThat(router.contextWindowFallbacks()).containsEntry("summarize-primary", List.of("summarize-tertiary"));
+    assertThat(router.fallbacks())
+        .containsEntry("summarize-primary", List.of("summarize-secondary", "summarize-tertiary"));
+    assertThat(router.contextWindowFallbacks())
+        .containsEntry("summarize-primary", List.of("summarize-tertiary"));
     assertThat(router.allowedFails()).isEqualTo(2);
     assertThat(router.cooldownTime()).isEqualTo(Duration.ofSeconds(60));
     assertThat(router.numRetries()).isEqualTo(1);
@@ -54,7 +58,8 @@ class LiteLlmConfigLoaderTest {
 
   @Test
   void blockStyleLoadsTheSameAsFlowStyle() {
-    String block = """
+    String block =
+        """
         model_list:
           - model_name: summarize-primary
             litellm_params:
@@ -87,26 +92,35 @@ class LiteLlmConfigLoaderTest {
     GatewayConfig fromFlow = loader.load(seedFile());
 
     assertThat(fromBlock.router()).isEqualTo(fromFlow.router());
-    assertThat(fromBlock.deployments()).extracting(Deployment::id, Deployment::provider, Deployment::model, Deployment::timeout)
-        .isEqualTo(fromFlow.deployments().stream()
-            .map(d -> org.assertj.core.groups.Tuple.tuple(d.id(), d.provider(), d.model(), d.timeout())).toList());
+    assertThat(fromBlock.deployments())
+        .extracting(Deployment::id, Deployment::provider, Deployment::model, Deployment::timeout)
+        .isEqualTo(
+            fromFlow.deployments().stream()
+                .map(
+                    d ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            d.id(), d.provider(), d.model(), d.timeout()))
+                .toList());
   }
 
   @Test
   void aMissingEnvironmentVariableIsNamedAndNoKeyIsShown() {
-    LiteLlmConfigLoader partial = new LiteLlmConfigLoader(Map.of("ANTHROPIC_API_KEY", "sk-ant-secret-1")::get);
+    LiteLlmConfigLoader partial =
+        new LiteLlmConfigLoader(Map.of("ANTHROPIC_API_KEY", "sk-ant-secret-1")::get);
 
     assertThatThrownBy(() -> partial.load(seedFile()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("litellm-seed.yaml:5:")
         .hasMessageContaining("model_list[1].litellm_params.api_key")
         .hasMessageContaining("OPENAI_API_KEY is not set")
-        .message().doesNotContain("sk-ant-secret-1");
+        .message()
+        .doesNotContain("sk-ant-secret-1");
   }
 
   @Test
   void aBadValueNamesFileLineAndField() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: a
             litellm_params:
@@ -114,48 +128,77 @@ class LiteLlmConfigLoaderTest {
               timeout: soon
         """;
     assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
-        .hasMessage("gw.yaml:5: model_list[0].litellm_params.timeout: expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \"soon\"");
+        .hasMessage(
+            "gw.yaml:5: model_list[0].litellm_params.timeout: expected a duration of at least 1ms such as 30, 300s, 5m, 1h or 250ms, got \"soon\"");
   }
 
   @Test
   void tracingIsOffUnlessAnOtlpEndpointIsGivenAndABadOneIsNamed() {
-    String base = """
+    String base =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: openai/gpt-4.1}
         """;
     assertThat(loader.parse("gw.yaml", base).airbag().tracing().otlpEndpoint()).isEmpty();
-    TracingSettings on = loader.parse("gw.yaml", base + "airbag:\n  tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", sample_rate: 0.1}\n")
-        .airbag().tracing();
+    TracingSettings on =
+        loader
+            .parse(
+                "gw.yaml",
+                base
+                    + "airbag:\n  tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", sample_rate: 0.1}\n")
+            .airbag()
+            .tracing();
     assertThat(on.otlpEndpoint()).hasValue("http://collector:4318/v1/traces");
     assertThat(on.sampleRate()).isEqualTo(0.1);
     assertThat(on.serviceName()).isEqualTo("airbag");
-    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  tracing:\n    otlp_endpoint: collector:4318\n"))
-        .hasMessageStartingWith("gw.yaml:6: airbag.tracing.otlp_endpoint: expected an http:// or https:// URL");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    "gw.yaml", base + "airbag:\n  tracing:\n    otlp_endpoint: collector:4318\n"))
+        .hasMessageStartingWith(
+            "gw.yaml:6: airbag.tracing.otlp_endpoint: expected an http:// or https:// URL");
   }
 
   @Test
   void aDrillScheduleLoadsAndItsMistakesAreNamed() {
-    String base = """
+    String base =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: openai/gpt-4.1}
         """;
     assertThat(loader.parse("gw.yaml", base).airbag().drills().schedule()).isEmpty();
-    DrillSettings drills = loader.parse("gw.yaml", base + "airbag:\n  drills: {schedule: \"0 10 * * TUE#1\", target: a, duration: 5m, rate: 10}\n")
-        .airbag().drills();
+    DrillSettings drills =
+        loader
+            .parse(
+                "gw.yaml",
+                base
+                    + "airbag:\n  drills: {schedule: \"0 10 * * TUE#1\", target: a, duration: 5m, rate: 10}\n")
+            .airbag()
+            .drills();
     assertThat(drills.schedule().map(Object::toString)).hasValue("0 10 * * TUE#1");
     assertThat(drills.target()).hasValue("a");
     assertThat(drills.duration()).hasMinutes(5);
-    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  drills:\n    schedule: \"0 25 * * *\"\n"))
-        .hasMessageStartingWith("gw.yaml:6: airbag.drills.schedule: expected a cron schedule").hasMessageContaining("hour 25 is outside 0-23");
-    assertThatThrownBy(() -> loader.parse("gw.yaml", base + "airbag:\n  drills:\n    schedule: \"0 10 * * *\"\n    target: b\n"))
-        .hasMessageStartingWith("gw.yaml:7: airbag.drills.target: no deployment 'b'; deployments: a");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    "gw.yaml", base + "airbag:\n  drills:\n    schedule: \"0 25 * * *\"\n"))
+        .hasMessageStartingWith("gw.yaml:6: airbag.drills.schedule: expected a cron schedule")
+        .hasMessageContaining("hour 25 is outside 0-23");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    "gw.yaml",
+                    base + "airbag:\n  drills:\n    schedule: \"0 10 * * *\"\n    target: b\n"))
+        .hasMessageStartingWith(
+            "gw.yaml:7: airbag.drills.target: no deployment 'b'; deployments: a");
   }
 
   @Test
   void anUnknownAirbagKeyIsAnErrorThatNamesIt() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: openai/gpt-4.1}
@@ -170,7 +213,8 @@ class LiteLlmConfigLoaderTest {
 
   @Test
   void litellmSettingsAirbagDoesNotUseLoadWithOneWarningNamingThem() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: openai/gpt-4.1, rpm: 60}
@@ -183,7 +227,8 @@ class LiteLlmConfigLoaderTest {
         """;
     GatewayConfig config = loader.parse("gw.yaml", yaml);
 
-    assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("litellm_settings", "general_settings"));
+    assertThat(config.warnings())
+        .anySatisfy(w -> assertThat(w).contains("litellm_settings", "general_settings"));
     assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("routing_strategy"));
     assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("rpm"));
     assertThat(String.join(" ", config.warnings())).doesNotContain("sk-1234");
@@ -191,7 +236,8 @@ class LiteLlmConfigLoaderTest {
 
   @Test
   void aFallbackToAnUnknownGroupIsRejectedWithItsLine() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: openai/gpt-4.1}
@@ -200,25 +246,30 @@ class LiteLlmConfigLoaderTest {
             - a: [b]
         """;
     assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
-        .hasMessageStartingWith("gw.yaml:6: router_settings.fallbacks[0].a: 'b' is not a model_name in model_list");
+        .hasMessageStartingWith(
+            "gw.yaml:6: router_settings.fallbacks[0].a: 'b' is not a model_name in model_list");
   }
 
   @Test
   void anUnsupportedProviderIsNamed() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: a
             litellm_params: {model: bedrock/claude}
         """;
     assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
-        .hasMessageContaining("gw.yaml:3: model_list[0].litellm_params.model: provider 'bedrock' is not supported");
+        .hasMessageContaining(
+            "gw.yaml:3: model_list[0].litellm_params.model: provider 'bedrock' is not supported");
   }
 
   @Test
   void syntaxErrorsAndDuplicateKeysNameTheLine() {
     assertThatThrownBy(() -> loader.parse("gw.yaml", "model_list:\n  - model_name: [a\n"))
-        .hasMessageStartingWith("gw.yaml:").hasMessageContaining("not valid YAML");
-    String dup = """
+        .hasMessageStartingWith("gw.yaml:")
+        .hasMessageContaining("not valid YAML");
+    String dup =
+        """
         model_list:
           - model_name: a
             model_name: b
@@ -229,7 +280,8 @@ class LiteLlmConfigLoaderTest {
 
   @Test
   void severalDeploymentsInOneGroupGetDistinctIdsAndAirbagSettingsOverride() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - model_name: chat
             litellm_params: {model: openai/gpt-4.1, api_base: "http://127.0.0.1:9000/v1/"}
@@ -245,7 +297,8 @@ class LiteLlmConfigLoaderTest {
           canned: {mode: error}
           breaker: {min_calls: 5}
         """;
-    GatewayConfig config = new LiteLlmConfigLoader(Map.of("ADMIN", "adm")::get).parse("gw.yaml", yaml);
+    GatewayConfig config =
+        new LiteLlmConfigLoader(Map.of("ADMIN", "adm")::get).parse("gw.yaml", yaml);
 
     assertThat(config.deployments()).extracting(Deployment::id).containsExactly("chat", "chat-2");
     assertThat(config.deployments().get(0).apiBase()).isEqualTo("http://127.0.0.1:9000/v1");
@@ -262,7 +315,10 @@ class LiteLlmConfigLoaderTest {
 
   @Test
   void eachDeploymentIsJudgedByTheFirstListedDeploymentOfAnotherProvider() {
-    GatewayConfig config = loader.parse("gw.yaml", """
+    GatewayConfig config =
+        loader.parse(
+            "gw.yaml",
+            """
         model_list:
           - {model_name: p, litellm_params: {model: anthropic/claude-sonnet-4-5}}
           - {model_name: s, litellm_params: {model: openai/gpt-4.1}}
@@ -270,14 +326,24 @@ class LiteLlmConfigLoaderTest {
         airbag:
           judge: {by: [s, t]}
         """);
-    assertThat(config.judgeFor(config.deployments().get(0))).get().extracting(Deployment::id).isEqualTo("s");
-    assertThat(config.judgeFor(config.deployments().get(1))).get().extracting(Deployment::id).isEqualTo("t");
-    assertThat(config.judgeFor(config.deployments().get(2))).get().extracting(Deployment::id).isEqualTo("s");
+    assertThat(config.judgeFor(config.deployments().get(0)))
+        .get()
+        .extracting(Deployment::id)
+        .isEqualTo("s");
+    assertThat(config.judgeFor(config.deployments().get(1)))
+        .get()
+        .extracting(Deployment::id)
+        .isEqualTo("t");
+    assertThat(config.judgeFor(config.deployments().get(2)))
+        .get()
+        .extracting(Deployment::id)
+        .isEqualTo("s");
   }
 
   @Test
   void aProviderJudgingItselfIsRejectedAtLoad() {
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - {model_name: p, litellm_params: {model: anthropic/claude-sonnet-4-5}}
           - {model_name: p2, litellm_params: {model: anthropic/claude-haiku-4-5}}
@@ -287,6 +353,7 @@ class LiteLlmConfigLoaderTest {
             by: [p2]
         """;
     assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
-        .hasMessageStartingWith("gw.yaml:7: airbag.judge.by: p (anthropic) would have no judge: a provider never judges itself");
+        .hasMessageStartingWith(
+            "gw.yaml:7: airbag.judge.by: p (anthropic) would have no judge: a provider never judges itself");
   }
 }

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class TierPlanTest {
 
-  private final GatewayConfig config = new LiteLlmConfigLoader(Map.of("A", "a", "O", "o", "G", "g")::get).parse("t.yaml", """
+  private final GatewayConfig config =
+      new LiteLlmConfigLoader(Map.of("A", "a", "O", "o", "G", "g")::get)
+          .parse(
+              "t.yaml",
+              """
       model_list:
         - {model_name: p, litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: os.environ/A}}
         - {model_name: s, litellm_params: {model: openai/gpt-4.1, api_key: os.environ/O}}
@@ -30,7 +34,8 @@ class TierPlanTest {
 
   @Test
   void aGroupWithoutFallbacksIsItsOwnPrimary() {
-    assertThat(plan.chainFor("s").orElseThrow()).extracting(Tier::name, Tier::modelGroup)
+    assertThat(plan.chainFor("s").orElseThrow())
+        .extracting(Tier::name, Tier::modelGroup)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("primary", "s"));
     assertThat(plan.chainFor("nope")).isEmpty();
   }
@@ -38,7 +43,8 @@ class TierPlanTest {
   @Test
   void contextChainKeepsTheNamesOfTheMainChain() {
     List<Tier> main = plan.chainFor("p").orElseThrow();
-    assertThat(plan.contextChainFor("p", main)).extracting(Tier::name, Tier::modelGroup)
+    assertThat(plan.contextChainFor("p", main))
+        .extracting(Tier::name, Tier::modelGroup)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("tertiary", "t"));
     assertThat(plan.contextChainFor("s", main)).isEmpty();
   }

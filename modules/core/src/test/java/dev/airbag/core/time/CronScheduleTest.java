@@ -27,9 +27,12 @@ class CronScheduleTest {
   @Test
   void stepsRangesListsAndNames() {
     assertThat(next("*/15 * * * *", "2026-11-25T09:07:12Z")).isEqualTo("2026-11-25T09:15:00Z");
-    assertThat(next("0 9-17/4 * * MON-FRI", "2026-11-27T18:00:00Z")).isEqualTo("2026-11-30T09:00:00Z"); // Fri evening -> Mon
-    assertThat(next("30 2 1,15 JAN,JUL *", "2026-11-25T00:00:00Z")).isEqualTo("2027-01-01T02:30:00Z");
-    assertThat(next("0 0 * * 7", "2026-11-25T00:00:00Z")).isEqualTo("2026-11-29T00:00:00Z"); // 7 is Sunday too
+    assertThat(next("0 9-17/4 * * MON-FRI", "2026-11-27T18:00:00Z"))
+        .isEqualTo("2026-11-30T09:00:00Z"); // Fri evening -> Mon
+    assertThat(next("30 2 1,15 JAN,JUL *", "2026-11-25T00:00:00Z"))
+        .isEqualTo("2027-01-01T02:30:00Z");
+    assertThat(next("0 0 * * 7", "2026-11-25T00:00:00Z"))
+        .isEqualTo("2026-11-29T00:00:00Z"); // 7 is Sunday too
   }
 
   @Test
@@ -41,9 +44,12 @@ class CronScheduleTest {
   @Test
   void mistakesAreNamed() {
     assertThatThrownBy(() -> CronSchedule.parse("0 10 * *")).hasMessageContaining("five fields");
-    assertThatThrownBy(() -> CronSchedule.parse("0 25 * * *")).hasMessageContaining("hour 25 is outside 0-23");
+    assertThatThrownBy(() -> CronSchedule.parse("0 25 * * *"))
+        .hasMessageContaining("hour 25 is outside 0-23");
     assertThatThrownBy(() -> CronSchedule.parse("0 10 * * TUE#6")).hasMessageContaining("#n");
-    assertThatThrownBy(() -> CronSchedule.parse("0 10 30 FEB *")).hasMessageContaining("never fires");
-    assertThatThrownBy(() -> CronSchedule.parse("0 10 * * FUNDAY")).hasMessageContaining("'FUNDAY' is not a day of week");
+    assertThatThrownBy(() -> CronSchedule.parse("0 10 30 FEB *"))
+        .hasMessageContaining("never fires");
+    assertThatThrownBy(() -> CronSchedule.parse("0 10 * * FUNDAY"))
+        .hasMessageContaining("'FUNDAY' is not a day of week");
   }
 }

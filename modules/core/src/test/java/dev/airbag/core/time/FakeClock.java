@@ -3,7 +3,10 @@ package dev.airbag.core.time;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand; thread-safe so a test thread may advance it while event loops read it. */
+/**
+ * A clock tests move by hand; thread-safe so a test thread may advance it while event loops read
+ * it.
+ */
 public final class FakeClock implements Clock {
 
   private final AtomicLong nanos = new AtomicLong();

@@ -14,7 +14,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 
-/** {@code POST /admin/drills} starts one on this node; {@code GET /admin/drills[/{id}]} reads the cluster's reports. */
+/**
+ * {@code POST /admin/drills} starts one on this node; {@code GET /admin/drills[/{id}]} reads the
+ * cluster's reports.
+ */
 final class DrillAdmin {
 
   /** A report still "running" this long after its drill should have finished lost its node. */
@@ -36,10 +39,17 @@ final class DrillAdmin {
     web.get("/admin/drills/:id").handler(this::one);
   }
 
-  /** A drill breaks a provider on every node on purpose: it starts only with an admin key configured and presented. */
+  /**
+   * A drill breaks a provider on every node on purpose: it starts only with an admin key configured
+   * and presented.
+   */
   private void start(RoutingContext ctx) {
     if (config.airbag().adminKey().isEmpty()) {
-      AdminApi.error(ctx.response(), 403, "Drills need an admin key: set airbag.admin_key in the config.", null,
+      AdminApi.error(
+          ctx.response(),
+          403,
+          "Drills need an admin key: set airbag.admin_key in the config.",
+          null,
           "admin_key_not_configured");
       return;
     }
@@ -54,53 +64,86 @@ final class DrillAdmin {
       AdminApi.error(ctx.response(), 400, e.getMessage(), e.param, null);
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.DRILL_START, plan).onComplete(ar -> {
-      if (ar.failed()) {
-        if (ar.cause() instanceof ReplyException r && r.failureCode() == 409) {
-          AdminApi.error(ctx.response(), 409, r.getMessage(), "target", "drill_in_progress");
-        } else {
-          ctx.fail(ar.cause());
-        }
-        return;
-      }
-      JsonObject report = ar.result().body();
-      ctx.response().setStatusCode(202).putHeader("location", "/admin/drills/" + report.getString("id"));
-      ctx.json(report);
-    });
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.DRILL_START, plan)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                if (ar.cause() instanceof ReplyException r && r.failureCode() == 409) {
+                  AdminApi.error(
+                      ctx.response(), 409, r.getMessage(), "target", "drill_in_progress");
+                } else {
+                  ctx.fail(ar.cause());
+                }
+                return;
+              }
+              JsonObject report = ar.result().body();
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("location", "/admin/drills/" + report.getString("id"));
+              ctx.json(report);
+            });
   }
 
   private void list(RoutingContext ctx) {
-    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP).compose(map -> map.values()).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      JsonArray list = new JsonArray();
-      ar.result().stream().map(this::current).sorted(Comparator.comparingLong((JsonObject r) -> r.getLong("started_at")).reversed())
-          .forEach(r -> list.add(new JsonObject().put("id", r.getString("id")).put("kind", r.getString("kind"))
-              .put("target", r.getString("target")).put("status", r.getString("status")).put("started_at", r.getLong("started_at"))));
-      ctx.json(new JsonObject().put("drills", list));
-    });
+    vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP)
+        .compose(map -> map.values())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+              }
+              JsonArray list = new JsonArray();
+              ar.result().stream()
+                  .map(this::current)
+                  .sorted(
+                      Comparator.comparingLong((JsonObject r) -> r.getLong("started_at"))
+                          .reversed())
+                  .forEach(
+                      r ->
+                          list.add(
+                              new JsonObject()
+                                  .put("id", r.getString("id"))
+                                  .put("kind", r.getString("kind"))
+                                  .put("target", r.getString("target"))
+                                  .put("status", r.getString("status"))
+                                  .put("started_at", r.getLong("started_at"))));
+              ctx.json(new JsonObject().put("drills", list));
+            });
   }
 
   private void one(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP).compose(map -> map.get(id)).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else if (ar.result() == null) {
-        AdminApi.error(ctx.response(), 404, "No drill '" + id + "'.", "id", null);
-      } else if ("md".equals(ctx.request().getParam("format"))) {
-        ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(DrillReport.markdown(current(ar.result())));
-      } else {
-        ctx.json(current(ar.result()));
-      }
-    });
+    vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.DRILL_MAP)
+        .compose(map -> map.get(id))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else if (ar.result() == null) {
+                AdminApi.error(ctx.response(), 404, "No drill '" + id + "'.", "id", null);
+              } else if ("md".equals(ctx.request().getParam("format"))) {
+                ctx.response()
+                    .putHeader("content-type", "text/markdown; charset=utf-8")
+                    .end(DrillReport.markdown(current(ar.result())));
+              } else {
+                ctx.json(current(ar.result()));
+              }
+            });
   }
 
-  /** A report still "running" long after its drill should have finished lost its node: it says so. */
+  /**
+   * A report still "running" long after its drill should have finished lost its node: it says so.
+   */
   private JsonObject current(JsonObject report) {
-    if ("running".equals(report.getString("status")) && clock.nowMillis() > report.getLong("finish_by") + ABANDONED_AFTER_MILLIS) {
+    if ("running".equals(report.getString("status"))
+        && clock.nowMillis() > report.getLong("finish_by") + ABANDONED_AFTER_MILLIS) {
       return report.copy().put("status", "abandoned");
     }
     return report;

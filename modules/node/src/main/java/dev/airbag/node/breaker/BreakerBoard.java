@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's latest {@link BreakerView} of every deployment. Each deployment's verticle is the only
- * writer of its entry; the request path on every event loop reads it, so the healthy path (CLOSED) and
- * the benched one (OPEN) cost no message and no hop to another thread.
+ * This node's latest {@link BreakerView} of every deployment. Each deployment's verticle is the
+ * only writer of its entry; the request path on every event loop reads it, so the healthy path
+ * (CLOSED) and the benched one (OPEN) cost no message and no hop to another thread.
  */
 public final class BreakerBoard {
 

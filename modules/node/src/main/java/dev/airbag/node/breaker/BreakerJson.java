@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Breaker snapshots as JSON: as {@code /admin/breakers} shows them, and as decisions and window deltas
- * travel between nodes. No key, prompt or answer is ever in them.
+ * Breaker snapshots as JSON: as {@code /admin/breakers} shows them, and as decisions and window
+ * deltas travel between nodes. No key, prompt or answer is ever in them.
  */
 final class BreakerJson {
 
@@ -19,33 +19,60 @@ final class BreakerJson {
 
   /** The shared part of a snapshot: what another node needs to adopt it. */
   static JsonObject decision(BreakerSnapshot s) {
-    return new JsonObject().put("deployment", s.deployment()).put("state", s.state().name())
-        .put("reason", s.reason().map(Enum::name).orElse(null)).put("detail", s.detail().orElse(null)).put("epoch", s.epoch())
-        .put("decided_by", s.decidedBy()).put("open_until", s.openUntilMillis())
-        .put("ramp_fraction", s.rampFraction()).put("reopenings", s.reopenings());
+    return new JsonObject()
+        .put("deployment", s.deployment())
+        .put("state", s.state().name())
+        .put("reason", s.reason().map(Enum::name).orElse(null))
+        .put("detail", s.detail().orElse(null))
+        .put("epoch", s.epoch())
+        .put("decided_by", s.decidedBy())
+        .put("open_until", s.openUntilMillis())
+        .put("ramp_fraction", s.rampFraction())
+        .put("reopenings", s.reopenings());
   }
 
   static BreakerSnapshot fromDecision(JsonObject j) {
-    return new BreakerSnapshot(j.getString("deployment"), BreakerState.valueOf(j.getString("state")),
-        Optional.ofNullable(j.getString("reason")).map(TripReason::valueOf), Optional.ofNullable(j.getString("detail")),
+    return new BreakerSnapshot(
+        j.getString("deployment"),
+        BreakerState.valueOf(j.getString("state")),
+        Optional.ofNullable(j.getString("reason")).map(TripReason::valueOf),
+        Optional.ofNullable(j.getString("detail")),
         j.getLong("epoch"),
-        j.getString("decided_by"), j.getLong("open_until"), j.getDouble("ramp_fraction"),
-        j.getInteger("reopenings"), WindowCounts.EMPTY, WindowCounts.EMPTY);
+        j.getString("decided_by"),
+        j.getLong("open_until"),
+        j.getDouble("ramp_fraction"),
+        j.getInteger("reopenings"),
+        WindowCounts.EMPTY,
+        WindowCounts.EMPTY);
   }
 
   static JsonObject delta(String node, long atMillis, WindowCounts c) {
-    return new JsonObject().put("node", node).put("at", atMillis).put("calls", c.calls())
-        .put("failures", c.failures()).put("slow", c.slow()).put("judged", c.judged()).put("judge_sum", c.judgeSum());
+    return new JsonObject()
+        .put("node", node)
+        .put("at", atMillis)
+        .put("calls", c.calls())
+        .put("failures", c.failures())
+        .put("slow", c.slow())
+        .put("judged", c.judged())
+        .put("judge_sum", c.judgeSum());
   }
 
   static WindowCounts counts(JsonObject j) {
-    return new WindowCounts(j.getLong("calls"), j.getLong("failures"), j.getLong("slow"), j.getLong("judged"),
+    return new WindowCounts(
+        j.getLong("calls"),
+        j.getLong("failures"),
+        j.getLong("slow"),
+        j.getLong("judged"),
         j.getDouble("judge_sum"));
   }
 
   static JsonObject window(WindowCounts w) {
-    return new JsonObject().put("calls", w.calls()).put("failures", w.failures())
-        .put("error_rate", w.errorRate()).put("slow", w.slow()).put("slow_rate", w.slowRate());
+    return new JsonObject()
+        .put("calls", w.calls())
+        .put("failures", w.failures())
+        .put("error_rate", w.errorRate())
+        .put("slow", w.slow())
+        .put("slow_rate", w.slowRate());
   }
 
   static JsonObject of(Deployment deployment, BreakerSnapshot s, JsonObject nodeWindows) {
@@ -60,13 +87,18 @@ final class BreakerJson {
         .put("reason", s.reason().map(TripReason::label).orElse(null))
         .put("reason_detail", s.detail().orElse(null))
         .put("epoch", s.epoch())
-        .put("open_until", s.openUntilMillis() == 0 ? null : Instant.ofEpochMilli(s.openUntilMillis()).toString())
+        .put(
+            "open_until",
+            s.openUntilMillis() == 0 ? null : Instant.ofEpochMilli(s.openUntilMillis()).toString())
         .put("ramp_fraction", s.rampFraction())
         .put("reopenings", s.reopenings())
         .put("decided_by", s.decidedBy())
         .put("window", window(w))
         .put("nodes", nodeWindows)
-        .put("judge", new JsonObject().put("judged", j.judged())
-            .put("mean", j.judged() == 0 ? null : j.judgeMean()));
+        .put(
+            "judge",
+            new JsonObject()
+                .put("judged", j.judged())
+                .put("mean", j.judged() == 0 ? null : j.judgeMean()));
   }
 }

@@ -4,8 +4,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes an immutable record between verticles of one node by reference. These messages only ever go to
- * local consumers, so they have no wire form; sending one across the cluster is a bug and fails loudly.
+ * Passes an immutable record between verticles of one node by reference. These messages only ever
+ * go to local consumers, so they have no wire form; sending one across the cluster is a bug and
+ * fails loudly.
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Items gathered on one context for a while, then handed on together: one event-bus message for all of
- * them instead of one each. A message to a verticle on another event loop wakes that loop when it
- * sleeps, and on two busy cores each wake-up waits for a core: the judge's samples and scores, sent
- * one by one, made its node wake 0.19 times more per request at a 5% sample rate (0.03-0.05 gathered).
- * Use it only on the context that made it.
+ * Items gathered on one context for a while, then handed on together: one event-bus message for all
+ * of them instead of one each. A message to a verticle on another event loop wakes that loop when
+ * it sleeps, and on two busy cores each wake-up waits for a core: the judge's samples and scores,
+ * sent one by one, made its node wake 0.19 times more per request at a 5% sample rate (0.03-0.05
+ * gathered). Use it only on the context that made it.
  */
 public final class TimedBatch<T> {
 

@@ -5,14 +5,24 @@ import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code airbag} command line: {@code node}, {@code simulator}, {@code drill}, {@code demo}. */
-@Command(name = "airbag", mixinStandardHelpOptions = true, version = "airbag 0.1.0",
+/**
+ * The {@code airbag} command line: {@code node}, {@code simulator}, {@code drill}, {@code demo}.
+ */
+@Command(
+    name = "airbag",
+    mixinStandardHelpOptions = true,
+    version = "airbag 0.1.0",
     description = "Clustered LLM failover gateway.",
-    subcommands = {NodeCommand.class, SimulatorCommand.class, DrillCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      NodeCommand.class,
+      SimulatorCommand.class,
+      DrillCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class AirbagCommand implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     configureLogging();
@@ -24,7 +34,9 @@ public final class AirbagCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** One line per record, Hazelcast and Netty quiet, unless the caller configured logging itself. */
+  /**
+   * One line per record, Hazelcast and Netty quiet, unless the caller configured logging itself.
+   */
   static void configureLogging() {
     if (System.getProperty("java.util.logging.config.file") != null) {
       return;

@@ -1,12 +1,11 @@
 package dev.airbag.node.cluster;
 
-import dev.airbag.node.telemetry.NodeMetrics;
-
 import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.airbag.node.telemetry.NodeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -41,17 +40,24 @@ public final class Cluster {
   /**
    * Joins the cluster.
    *
-   * @param busHost the address other members reach this node's event bus at (127.0.0.1 on one machine)
+   * @param busHost the address other members reach this node's event bus at (127.0.0.1 on one
+   *     machine)
    */
   public static Future<Vertx> join(Config hazelcast, String busHost) {
     return join(hazelcast, busHost, null);
   }
 
-  /** As {@link #join(Config, String)}, with Vert.x reporting its metrics to {@code registry} (when not null). */
-  public static Future<Vertx> join(Config hazelcast, String busHost, PrometheusMeterRegistry registry) {
+  /**
+   * As {@link #join(Config, String)}, with Vert.x reporting its metrics to {@code registry} (when
+   * not null).
+   */
+  public static Future<Vertx> join(
+      Config hazelcast, String busHost, PrometheusMeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    VertxOptions options = new VertxOptions().setEventBusOptions(
-        new EventBusOptions().setHost(busHost).setPort(0).setClusterPublicHost(busHost));
+    VertxOptions options =
+        new VertxOptions()
+            .setEventBusOptions(
+                new EventBusOptions().setHost(busHost).setPort(0).setClusterPublicHost(busHost));
     return NodeMetrics.builder(options, registry).withClusterManager(manager).buildClustered();
   }
 
@@ -59,25 +65,35 @@ public final class Cluster {
    * This member's id in the cluster, or a fresh one for a standalone Vert.x. Vert.x 5 exposes the
    * cluster manager only through its internal API; this class is the one place Airbag touches it.
    */
-  /** Tells {@code onChange} ("member_joined" or "member_left", member id) of every other member's arrival and loss. */
-  public static void onMembership(Vertx vertx, java.util.function.BiConsumer<String, String> onChange) {
-    hazelcast(vertx).ifPresent(hz -> hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-        @Override
-        public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
-          onChange.accept("member_joined", vertxNodeId(e.getMember()));
-        }
+  /**
+   * Tells {@code onChange} ("member_joined" or "member_left", member id) of every other member's
+   * arrival and loss.
+   */
+  public static void onMembership(
+      Vertx vertx, java.util.function.BiConsumer<String, String> onChange) {
+    hazelcast(vertx)
+        .ifPresent(
+            hz ->
+                hz.getCluster()
+                    .addMembershipListener(
+                        new com.hazelcast.cluster.MembershipListener() {
+                          @Override
+                          public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                            onChange.accept("member_joined", vertxNodeId(e.getMember()));
+                          }
 
-        @Override
-        public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
-          onChange.accept("member_left", vertxNodeId(e.getMember()));
-        }
-      }));
+                          @Override
+                          public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                            onChange.accept("member_left", vertxNodeId(e.getMember()));
+                          }
+                        }));
   }
 
   /** This member's Hazelcast instance, when clustered on Hazelcast. */
   public static java.util.Optional<com.hazelcast.core.HazelcastInstance> hazelcast(Vertx vertx) {
     if (vertx instanceof io.vertx.core.internal.VertxInternal internal
-        && internal.clusterManager() instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
+        && internal.clusterManager()
+            instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hazelcast) {
       return java.util.Optional.of(hazelcast.getHazelcastInstance());
     }
     return java.util.Optional.empty();
@@ -88,20 +104,28 @@ public final class Cluster {
     return hazelcast(vertx).map(hz -> hz.getCluster().getMembers().size()).orElse(1);
   }
 
-  /** Every member's node id as this node sees them, itself included; just this node when standalone. */
+  /**
+   * Every member's node id as this node sees them, itself included; just this node when standalone.
+   */
   public static java.util.List<String> memberIds(Vertx vertx, String self) {
-    return hazelcast(vertx).map(hz -> hz.getCluster().getMembers().stream().map(Cluster::vertxNodeId).sorted().toList())
+    return hazelcast(vertx)
+        .map(
+            hz -> hz.getCluster().getMembers().stream().map(Cluster::vertxNodeId).sorted().toList())
         .orElse(java.util.List.of(self));
   }
 
-  /** The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers do. */
+  /**
+   * The Vert.x node id vertx-hazelcast puts on each member, so member events name nodes as breakers
+   * do.
+   */
   private static String vertxNodeId(com.hazelcast.cluster.Member member) {
     String id = member.getAttribute("__vertx.nodeId");
     return id != null ? id : member.getUuid().toString();
   }
 
   public static String nodeId(Vertx vertx) {
-    if (vertx instanceof io.vertx.core.internal.VertxInternal internal && internal.clusterManager() != null) {
+    if (vertx instanceof io.vertx.core.internal.VertxInternal internal
+        && internal.clusterManager() != null) {
       return internal.clusterManager().getNodeId();
     }
     return "standalone-" + java.util.UUID.randomUUID().toString().substring(0, 8);

@@ -29,7 +29,13 @@ public final class DashboardPages {
   private final BreakerBoard board;
   private final HistoryQuery history;
 
-  public DashboardPages(Vertx vertx, GatewayConfig config, Clock clock, String node, EventLog events, BreakerBoard board) {
+  public DashboardPages(
+      Vertx vertx,
+      GatewayConfig config,
+      Clock clock,
+      String node,
+      EventLog events,
+      BreakerBoard board) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -47,7 +53,10 @@ public final class DashboardPages {
     web.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
   }
 
-  /** 24 hours of minutes, cluster-wide or one node's ({@code ?node=}), with the incident timeline and the breakers now. */
+  /**
+   * 24 hours of minutes, cluster-wide or one node's ({@code ?node=}), with the incident timeline
+   * and the breakers now.
+   */
   private void history(RoutingContext ctx) {
     long now = clock.nowMillis();
     long since = now - 24 * 60 * HistoryWriter.MINUTE_MILLIS;
@@ -57,27 +66,50 @@ public final class DashboardPages {
         .onFailure(ctx::fail);
   }
 
-  /** Server-sent events: every {@value HistoryWriter#FLUSH_MILLIS} ms the last minutes, their events and the breakers now. */
+  /**
+   * Server-sent events: every {@value HistoryWriter#FLUSH_MILLIS} ms the last minutes, their events
+   * and the breakers now.
+   */
   private void live(RoutingContext ctx) {
     String only = nodeParam(ctx);
-    HttpServerResponse response = ctx.response().setChunked(true).putHeader("content-type", "text/event-stream")
-        .putHeader("cache-control", "no-cache");
+    HttpServerResponse response =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("content-type", "text/event-stream")
+            .putHeader("cache-control", "no-cache");
     response.write(": live\n\n");
-    long timer = vertx.setPeriodic(HistoryWriter.FLUSH_MILLIS, t -> {
-      long now = clock.nowMillis();
-      minutesWithEvents(now - 2 * HistoryWriter.MINUTE_MILLIS, now, only).onSuccess(minutes -> {
-        if (!response.closed()) {
-          response.write("data: " + minutes.put("now", breakersNow()).encode() + "\n\n");
-        }
-      });
-    });
+    long timer =
+        vertx.setPeriodic(
+            HistoryWriter.FLUSH_MILLIS,
+            t -> {
+              long now = clock.nowMillis();
+              minutesWithEvents(now - 2 * HistoryWriter.MINUTE_MILLIS, now, only)
+                  .onSuccess(
+                      minutes -> {
+                        if (!response.closed()) {
+                          response.write(
+                              "data: " + minutes.put("now", breakersNow()).encode() + "\n\n");
+                        }
+                      });
+            });
     response.closeHandler(v -> vertx.cancelTimer(timer));
   }
 
   private Future<JsonObject> minutesWithEvents(long since, long now, String only) {
-    return history.minutes(since, now, only, Cluster.memberIds(vertx, node))
-        .compose(minutes -> events.list().map(all -> minutes.put("events", new JsonArray(all.stream()
-            .filter(e -> ((JsonObject) e).getLong("at") >= since).toList()))));
+    return history
+        .minutes(since, now, only, Cluster.memberIds(vertx, node))
+        .compose(
+            minutes ->
+                events
+                    .list()
+                    .map(
+                        all ->
+                            minutes.put(
+                                "events",
+                                new JsonArray(
+                                    all.stream()
+                                        .filter(e -> ((JsonObject) e).getLong("at") >= since)
+                                        .toList()))));
   }
 
   private static String nodeParam(RoutingContext ctx) {
@@ -88,10 +120,15 @@ public final class DashboardPages {
   /** Each deployment's breaker as this node reads it now. */
   private JsonObject breakersNow() {
     JsonObject now = new JsonObject();
-    config.deployments().forEach(d -> {
-      BreakerView v = board.view(d.id());
-      now.put(d.id(), new JsonObject().put("state", v.state().name()).put("describe", v.describe()));
-    });
+    config
+        .deployments()
+        .forEach(
+            d -> {
+              BreakerView v = board.view(d.id());
+              now.put(
+                  d.id(),
+                  new JsonObject().put("state", v.state().name()).put("describe", v.describe()));
+            });
     return now;
   }
 }

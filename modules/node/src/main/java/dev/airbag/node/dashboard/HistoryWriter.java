@@ -1,13 +1,11 @@
 package dev.airbag.node.dashboard;
 
-import dev.airbag.node.bus.Addresses;
-
-import dev.airbag.node.breaker.BreakerBoard;
-import dev.airbag.node.telemetry.LatencyHistograms;
-import dev.airbag.node.telemetry.MinuteCounters;
-
 import dev.airbag.core.breaker.BreakerState;
 import dev.airbag.core.time.Clock;
+import dev.airbag.node.breaker.BreakerBoard;
+import dev.airbag.node.bus.Addresses;
+import dev.airbag.node.telemetry.LatencyHistograms;
+import dev.airbag.node.telemetry.MinuteCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +14,10 @@ import java.util.logging.Logger;
 import org.HdrHistogram.Histogram;
 
 /**
- * Keeps this node's share of the dashboard's history in the cluster: every {@value #FLUSH_MILLIS} ms it
- * takes what {@link MinuteCounters} counted, adds it to the minute under way, and writes that minute to the
- * clustered map {@value #MAP} under {@code <minute>/<node>}, where it stays {@link #KEEP_MILLIS}. Any node,
- * one that just joined too, draws the same 24 hours from the map.
+ * Keeps this node's share of the dashboard's history in the cluster: every {@value #FLUSH_MILLIS}
+ * ms it takes what {@link MinuteCounters} counted, adds it to the minute under way, and writes that
+ * minute to the clustered map {@value #MAP} under {@code <minute>/<node>}, where it stays {@link
+ * #KEEP_MILLIS}. Any node, one that just joined too, draws the same 24 hours from the map.
  */
 public final class HistoryWriter extends VerticleBase {
 
@@ -32,8 +30,10 @@ public final class HistoryWriter extends VerticleBase {
   private final BreakerBoard board;
   private final Clock clock;
   private final String node;
+
   /** The minute under way, as it will be written; its latency histograms apart, as they add up. */
   private long minute = -1;
+
   private JsonObject record;
   private Map<String, Histogram> latency;
 
@@ -55,39 +55,69 @@ public final class HistoryWriter extends VerticleBase {
     long current = now - Math.floorMod(now, MINUTE_MILLIS);
     if (current != minute) {
       minute = current;
-      record = new JsonObject().put("minute", minute).put("node", node).put("deployments", new JsonObject()).put("tiers", new JsonObject());
+      record =
+          new JsonObject()
+              .put("minute", minute)
+              .put("node", node)
+              .put("deployments", new JsonObject())
+              .put("tiers", new JsonObject());
       latency = new java.util.HashMap<>();
     }
     JsonObject deployments = record.getJsonObject("deployments");
-    stats.deployments().forEach((id, c) -> {
-      JsonObject d = deployments.getJsonObject(id);
-      if (d == null) {
-        d = new JsonObject().put("calls", 0L).put("failures", 0L).put("judged", 0L).put("judge_sum", 0.0).put("state", "CLOSED");
-        deployments.put(id, d);
-      }
-      d.put("calls", d.getLong("calls") + c.calls.sumThenReset())
-          .put("failures", d.getLong("failures") + c.failures.sumThenReset())
-          .put("judged", d.getLong("judged") + c.judged.sumThenReset())
-          .put("judge_sum", d.getDouble("judge_sum") + c.judgeSum.sumThenReset());
-      Histogram h = latency.computeIfAbsent(id, k -> LatencyHistograms.empty());
-      h.add(c.micros.getIntervalHistogram());
-      d.put("latency", LatencyHistograms.encode(h));
-      // The minute's worst state: an OPEN that lasted a few seconds still shows on the band.
-      BreakerState seen = board.view(id).state();
-      if (worse(seen, BreakerState.valueOf(d.getString("state")))) {
-        d.put("state", seen.name());
-      }
-    });
+    stats
+        .deployments()
+        .forEach(
+            (id, c) -> {
+              JsonObject d = deployments.getJsonObject(id);
+              if (d == null) {
+                d =
+                    new JsonObject()
+                        .put("calls", 0L)
+                        .put("failures", 0L)
+                        .put("judged", 0L)
+                        .put("judge_sum", 0.0)
+                        .put("state", "CLOSED");
+                deployments.put(id, d);
+              }
+              d.put("calls", d.getLong("calls") + c.calls.sumThenReset())
+                  .put("failures", d.getLong("failures") + c.failures.sumThenReset())
+                  .put("judged", d.getLong("judged") + c.judged.sumThenReset())
+                  .put("judge_sum", d.getDouble("judge_sum") + c.judgeSum.sumThenReset());
+              Histogram h = latency.computeIfAbsent(id, k -> LatencyHistograms.empty());
+              h.add(c.micros.getIntervalHistogram());
+              d.put("latency", LatencyHistograms.encode(h));
+              // The minute's worst state: an OPEN that lasted a few seconds still shows on the
+              // band.
+              BreakerState seen = board.view(id).state();
+              if (worse(seen, BreakerState.valueOf(d.getString("state")))) {
+                d.put("state", seen.name());
+              }
+            });
     JsonObject tiers = record.getJsonObject("tiers");
-    stats.takeTiers().forEach(group -> {
-      JsonObject into = tiers.getJsonObject(group.getKey(), new JsonObject());
-      ((JsonObject) group.getValue()).forEach(t -> into.put(t.getKey(), into.getLong(t.getKey(), 0L) + ((Number) t.getValue()).longValue()));
-      tiers.put(group.getKey(), into);
-    });
+    stats
+        .takeTiers()
+        .forEach(
+            group -> {
+              JsonObject into = tiers.getJsonObject(group.getKey(), new JsonObject());
+              ((JsonObject) group.getValue())
+                  .forEach(
+                      t ->
+                          into.put(
+                              t.getKey(),
+                              into.getLong(t.getKey(), 0L) + ((Number) t.getValue()).longValue()));
+              tiers.put(group.getKey(), into);
+            });
     JsonObject written = record.copy();
-    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.HISTORY_MAP)
+    vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.HISTORY_MAP)
         .compose(map -> map.put(minute + "/" + node, written, KEEP_MILLIS))
-        .onFailure(e -> LOG.warning(() -> "could not write this node's minute to the dashboard's history: " + e.getMessage()));
+        .onFailure(
+            e ->
+                LOG.warning(
+                    () ->
+                        "could not write this node's minute to the dashboard's history: "
+                            + e.getMessage()));
   }
 
   private static boolean worse(BreakerState a, BreakerState b) {

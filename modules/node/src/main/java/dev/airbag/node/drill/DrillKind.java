@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum DrillKind {
   /** Every call to the target presents a broken key, so its provider really answers 401. */
   FAILOVER,
-  /** The target's answers to the drill's own requests are garbled before anyone sees them: only the judge can tell. */
+  /**
+   * The target's answers to the drill's own requests are garbled before anyone sees them: only the
+   * judge can tell.
+   */
   QUALITY;
 
   /** The kind as operators write it: {@code failover}, {@code quality}. */

@@ -1,9 +1,7 @@
 package dev.airbag.node.drill;
 
 import dev.airbag.node.bus.Addresses;
-
 import dev.airbag.node.cluster.EventLog;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +10,9 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * What each node saw of a drill, kept in the cluster for the node that runs it: when its breaker for the
- * target opened, and the first failed call. Each sighting is written once (the first wins) and expires
- * with the event log's retention.
+ * What each node saw of a drill, kept in the cluster for the node that runs it: when its breaker
+ * for the target opened, and the first failed call. Each sighting is written once (the first wins)
+ * and expires with the event log's retention.
  */
 public final class DrillSightings {
 
@@ -26,18 +24,35 @@ public final class DrillSightings {
     this.vertx = vertx;
   }
 
-  /** Records {@code sighting} as {@code what} of {@code drill}, unless one is there already; never fails. */
+  /**
+   * Records {@code sighting} as {@code what} of {@code drill}, unless one is there already; never
+   * fails.
+   */
   public void record(String drill, String what, JsonObject sighting) {
-    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP)
+    vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP)
         .compose(map -> map.putIfAbsent(drill + "/" + what, sighting, EventLog.KEEP_MILLIS))
-        .onFailure(e -> LOG.warning(() -> "could not record " + what + " of drill " + drill + ": " + e.getMessage()));
+        .onFailure(
+            e ->
+                LOG.warning(
+                    () ->
+                        "could not record " + what + " of drill " + drill + ": " + e.getMessage()));
   }
 
   /** Every sighting of {@code drill}, by what was seen. */
   Future<Map<String, JsonObject>> of(String drill) {
     String prefix = drill + "/";
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP).compose(map -> map.entries())
-        .map(all -> all.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-            .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)));
+    return vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP)
+        .compose(map -> map.entries())
+        .map(
+            all ->
+                all.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix))
+                    .collect(
+                        Collectors.toMap(
+                            e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)));
   }
 }

@@ -2,7 +2,6 @@ package dev.airbag.node.drill;
 
 import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.telemetry.LatencyHistograms;
-
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,10 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one node saw of a drill's traffic: every request to the target's model group that counts (the
- * drill's own, or with {@link DrillOverride#live} every request), how it was answered and how long it
- * took at the gateway. Any event loop records into it; the drill's node merges every node's at the end.
+ * What one node saw of a drill's traffic: every request to the target's model group that counts
+ * (the drill's own, or with {@link DrillOverride#live} every request), how it was answered and how
+ * long it took at the gateway. Any event loop records into it; the drill's node merges every node's
+ * at the end.
  */
 public final class DrillTally {
 
@@ -29,9 +29,12 @@ public final class DrillTally {
   private final LongAdder windowElsewhereAnswered = new LongAdder();
   private final AtomicInteger windowElsewhereMaxAttempts = new AtomicInteger();
   private final Map<String, LongAdder> byDeployment = new ConcurrentHashMap<>();
+
   /** Who answered the window's requests that the target did not, as "deployment (tier tier)". */
   private final Map<String, LongAdder> windowAnsweredBy = new ConcurrentHashMap<>();
-  private final ConcurrentHistogram micros = new ConcurrentHistogram(LatencyHistograms.MAX_MICROS, 2);
+
+  private final ConcurrentHistogram micros =
+      new ConcurrentHistogram(LatencyHistograms.MAX_MICROS, 2);
 
   DrillTally(DrillOverride drill) {
     this.drill = drill;
@@ -52,11 +55,17 @@ public final class DrillTally {
   }
 
   /**
-   * One request to the target's model group, sent at {@code sentAtMillis} and answered after
-   * {@code latencyNanos}: by {@code deployment} of {@code tier} (both null when no tier answered),
-   * with the canned answer, or refused.
+   * One request to the target's model group, sent at {@code sentAtMillis} and answered after {@code
+   * latencyNanos}: by {@code deployment} of {@code tier} (both null when no tier answered), with
+   * the canned answer, or refused.
    */
-  public void observe(long sentAtMillis, long latencyNanos, String deployment, String tier, boolean canned, int attempts) {
+  public void observe(
+      long sentAtMillis,
+      long latencyNanos,
+      String deployment,
+      String tier,
+      boolean canned,
+      int attempts) {
     requests.increment();
     micros.recordValue(Math.min(LatencyHistograms.MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
     if (canned) {
@@ -75,17 +84,24 @@ public final class DrillTally {
       windowElsewhereMaxAttempts.accumulateAndGet(attempts, Math::max);
       if (deployment != null) {
         windowElsewhereAnswered.increment();
-        windowAnsweredBy.computeIfAbsent(deployment + " (" + tier + " tier)", k -> new LongAdder()).increment();
+        windowAnsweredBy
+            .computeIfAbsent(deployment + " (" + tier + " tier)", k -> new LongAdder())
+            .increment();
       }
     }
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("requests", requests.sum()).put("user_visible_errors", userVisibleErrors.sum())
-        .put("window_requests", windowRequests.sum()).put("window_by_target", windowByTarget.sum())
-        .put("window_elsewhere", windowElsewhere.sum()).put("window_elsewhere_answered", windowElsewhereAnswered.sum())
+    return new JsonObject()
+        .put("requests", requests.sum())
+        .put("user_visible_errors", userVisibleErrors.sum())
+        .put("window_requests", windowRequests.sum())
+        .put("window_by_target", windowByTarget.sum())
+        .put("window_elsewhere", windowElsewhere.sum())
+        .put("window_elsewhere_answered", windowElsewhereAnswered.sum())
         .put("window_elsewhere_max_attempts", windowElsewhereMaxAttempts.get())
-        .put("by_deployment", counts(byDeployment)).put("window_answered_by", counts(windowAnsweredBy))
+        .put("by_deployment", counts(byDeployment))
+        .put("window_answered_by", counts(windowAnsweredBy))
         .put("latency_micros", LatencyHistograms.encode(micros.copy()));
   }
 
@@ -105,16 +121,26 @@ public final class DrillTally {
       totals[4] += n.getLong("window_elsewhere");
       totals[5] += n.getLong("window_elsewhere_answered");
       maxAttempts = Math.max(maxAttempts, n.getInteger("window_elsewhere_max_attempts"));
-      n.getJsonObject("by_deployment").forEach(e -> byDeployment.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
-      n.getJsonObject("window_answered_by").forEach(e -> answeredBy.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+      n.getJsonObject("by_deployment")
+          .forEach(
+              e -> byDeployment.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+      n.getJsonObject("window_answered_by")
+          .forEach(
+              e -> answeredBy.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
       latency.add(LatencyHistograms.decode(n.getString("latency_micros")));
     }
-    sum.put("requests", totals[0]).put("user_visible_errors", totals[1]).put("window_requests", totals[2])
-        .put("window_by_target", totals[3]).put("window_elsewhere", totals[4]).put("window_elsewhere_answered", totals[5])
-        .put("window_elsewhere_max_attempts", maxAttempts).put("by_deployment", new JsonObject(new TreeMap<>(byDeployment)))
+    sum.put("requests", totals[0])
+        .put("user_visible_errors", totals[1])
+        .put("window_requests", totals[2])
+        .put("window_by_target", totals[3])
+        .put("window_elsewhere", totals[4])
+        .put("window_elsewhere_answered", totals[5])
+        .put("window_elsewhere_max_attempts", maxAttempts)
+        .put("by_deployment", new JsonObject(new TreeMap<>(byDeployment)))
         .put("window_answered_by", new JsonObject(new TreeMap<>(answeredBy)));
     if (latency.getTotalCount() > 0) {
-      sum.put("p50_ms", LatencyHistograms.millis(latency, 50)).put("p95_ms", LatencyHistograms.millis(latency, 95))
+      sum.put("p50_ms", LatencyHistograms.millis(latency, 50))
+          .put("p95_ms", LatencyHistograms.millis(latency, 95))
           .put("p99_ms", LatencyHistograms.millis(latency, 99))
           .put("max_ms", Math.round(latency.getMaxValue() / 100.0) / 10.0);
     }

@@ -4,30 +4,39 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The drill overrides in force on this node, by deployment, and the watches of their traffic. Each deployment's verticle is the only
- * writer of its entry; lanes read it on every call. An entry stays after its time (the drill's recovery
- * still needs to know it), but {@link #active} reads it as absent then.
+ * The drill overrides in force on this node, by deployment, and the watches of their traffic. Each
+ * deployment's verticle is the only writer of its entry; lanes read it on every call. An entry
+ * stays after its time (the drill's recovery still needs to know it), but {@link #active} reads it
+ * as absent then.
  */
 public final class DrillsInForce {
 
   private final Map<String, DrillOverride> overrides = new ConcurrentHashMap<>();
+
   /** By model group: the latest drill's watch of its traffic. */
   private final Map<String, DrillTally> watches = new ConcurrentHashMap<>();
 
-  /** The override on {@code deployment} at {@code nowMillis}, or null: a null check on the healthy path. */
+  /**
+   * The override on {@code deployment} at {@code nowMillis}, or null: a null check on the healthy
+   * path.
+   */
   public DrillOverride active(String deployment, long nowMillis) {
     DrillOverride o = overrides.get(deployment);
     return o != null && o.activeAt(nowMillis) ? o : null;
   }
 
-  /** The latest override on {@code deployment}, in force or not (a drill's recovery follows its window), or null. */
+  /**
+   * The latest override on {@code deployment}, in force or not (a drill's recovery follows its
+   * window), or null.
+   */
   public DrillOverride latest(String deployment) {
     return overrides.get(deployment);
   }
 
   /**
-   * Whether {@code drill} is the id of this node's latest drill on some deployment: only requests that
-   * present such an id are drill traffic, so a caller cannot opt out of judging by naming a drill.
+   * Whether {@code drill} is the id of this node's latest drill on some deployment: only requests
+   * that present such an id are drill traffic, so a caller cannot opt out of judging by naming a
+   * drill.
    */
   public boolean knows(String drill) {
     for (DrillOverride o : overrides.values()) {
@@ -54,7 +63,10 @@ public final class DrillsInForce {
     return null;
   }
 
-  /** Takes a drill's override in, and starts watching its traffic unless this drill is known already. */
+  /**
+   * Takes a drill's override in, and starts watching its traffic unless this drill is known
+   * already.
+   */
   public void put(DrillOverride override) {
     DrillOverride before = overrides.put(override.deployment(), override);
     if (before == null || !before.drill().equals(override.drill())) {

@@ -1,10 +1,5 @@
 package dev.airbag.node.judge;
 
-import dev.airbag.node.bus.TimedBatch;
-import dev.airbag.node.lane.ProviderLane;
-import dev.airbag.node.lane.LaneSource;
-import dev.airbag.node.bus.RequestOrigin;
-
 import dev.airbag.core.chat.ChatMessage;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.Role;
@@ -18,6 +13,10 @@ import dev.airbag.node.bus.JudgeSample;
 import dev.airbag.node.bus.JudgeSamples;
 import dev.airbag.node.bus.JudgeScore;
 import dev.airbag.node.bus.JudgeScores;
+import dev.airbag.node.bus.RequestOrigin;
+import dev.airbag.node.bus.TimedBatch;
+import dev.airbag.node.lane.LaneSource;
+import dev.airbag.node.lane.ProviderLane;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,21 +32,24 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * This node's judge: takes sampled answers, has a deployment of another provider score them against a
- * rubric, and gives each score to the judged deployment's breaker. Off the request path entirely, and
- * bounded: a queue with a cap, a few calls in flight, a budget of calls per minute; whatever does not
- * fit is dropped and counted. A judge that fails or talks nonsense is counted, never held against the
- * deployment it was judging.
+ * This node's judge: takes sampled answers, has a deployment of another provider score them against
+ * a rubric, and gives each score to the judged deployment's breaker. Off the request path entirely,
+ * and bounded: a queue with a cap, a few calls in flight, a budget of calls per minute; whatever
+ * does not fit is dropped and counted. A judge that fails or talks nonsense is counted, never held
+ * against the deployment it was judging.
  */
 public final class JudgeVerticle extends VerticleBase {
 
   public static final int MAX_IN_FLIGHT = 4;
   static final Duration JUDGE_DEADLINE = Duration.ofSeconds(30);
+
   /** How long a deployment's scores are gathered before they go to its verticle in one message. */
   static final long SCORE_GATHER_MILLIS = 250;
-  static final String RUBRIC = "You are grading an AI assistant's answer. Score how well the ANSWER addresses the "
-      + "QUESTION, from 0 (empty, off topic, in another language than the question, or cut off) to 1 (complete "
-      + "and on topic). Reply with only a JSON object: {\"score\": <number from 0 to 1>, \"reason\": \"<one line>\"}.";
+
+  static final String RUBRIC =
+      "You are grading an AI assistant's answer. Score how well the ANSWER addresses the "
+          + "QUESTION, from 0 (empty, off topic, in another language than the question, or cut off) to 1 (complete "
+          + "and on topic). Reply with only a JSON object: {\"score\": <number from 0 to 1>, \"reason\": \"<one line>\"}.";
 
   private final GatewayConfig config;
   private final JudgeSettings settings;
@@ -55,8 +57,10 @@ public final class JudgeVerticle extends VerticleBase {
   private final LaneSource laneSource;
   private Map<String, ProviderLane> lanes;
   private final ArrayDeque<JudgeSample> queue = new ArrayDeque<>();
+
   /** Each judged deployment's scores, gathered before they go to its verticle. */
   private final Map<String, TimedBatch<JudgeScore>> scores = new HashMap<>();
+
   private int inFlight;
   private double budget;
   private long budgetCheckedAt;
@@ -80,14 +84,24 @@ public final class JudgeVerticle extends VerticleBase {
     budget = settings.maxPerMinute();
     budgetCheckedAt = clock.nowMillis();
     return Future.all(
-        vertx.eventBus().<JudgeSamples>localConsumer(Addresses.JUDGE, m -> m.body().samples().forEach(this::offer)).completion(),
+        vertx
+            .eventBus()
+            .<JudgeSamples>localConsumer(
+                Addresses.JUDGE, m -> m.body().samples().forEach(this::offer))
+            .completion(),
         vertx.eventBus().localConsumer(Addresses.JUDGE_STATS, m -> m.reply(stats())).completion());
   }
 
   private JsonObject stats() {
-    return new JsonObject().put("sampled", sampled).put("judged", judged).put("queued", queue.size())
-        .put("in_flight", inFlight).put("dropped_queue_full", droppedQueueFull).put("dropped_budget", droppedBudget)
-        .put("unparseable", unparseable).put("judge_failed", judgeFailed);
+    return new JsonObject()
+        .put("sampled", sampled)
+        .put("judged", judged)
+        .put("queued", queue.size())
+        .put("in_flight", inFlight)
+        .put("dropped_queue_full", droppedQueueFull)
+        .put("dropped_budget", droppedBudget)
+        .put("unparseable", unparseable)
+        .put("judge_failed", judgeFailed);
   }
 
   private void offer(JudgeSample sample) {
@@ -115,18 +129,23 @@ public final class JudgeVerticle extends VerticleBase {
         continue;
       }
       inFlight++;
-      judge(sample, judge.get(), judged.get().breaker().judgeThreshold()).onComplete(ar -> {
-        laneSource.metrics().judged(sample.deployment(), ar.result());
-        inFlight--;
-        drain();
-      });
+      judge(sample, judge.get(), judged.get().breaker().judgeThreshold())
+          .onComplete(
+              ar -> {
+                laneSource.metrics().judged(sample.deployment(), ar.result());
+                inFlight--;
+                drain();
+              });
     }
   }
 
   /** A token bucket refilled continuously at max_per_minute. */
   private boolean spendBudget() {
     long now = clock.nowMillis();
-    budget = Math.min(settings.maxPerMinute(), budget + (now - budgetCheckedAt) * settings.maxPerMinute() / 60_000.0);
+    budget =
+        Math.min(
+            settings.maxPerMinute(),
+            budget + (now - budgetCheckedAt) * settings.maxPerMinute() / 60_000.0);
     budgetCheckedAt = now;
     if (budget < 1) {
       return false;
@@ -136,50 +155,75 @@ public final class JudgeVerticle extends VerticleBase {
   }
 
   /**
-   * Has {@code judge} score one sample; never fails. The verdict: {@code pass} or {@code fail} against the
-   * judged deployment's {@code threshold}, {@code unparseable}, or {@code judge_failed}.
+   * Has {@code judge} score one sample; never fails. The verdict: {@code pass} or {@code fail}
+   * against the judged deployment's {@code threshold}, {@code unparseable}, or {@code
+   * judge_failed}.
    */
   private Future<String> judge(JudgeSample sample, Deployment judge, double threshold) {
-    ChatRequest rubric = new ChatRequest(judge.modelGroup(), List.of(new ChatMessage(Role.SYSTEM, RUBRIC),
-        new ChatMessage(Role.USER, "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
-        OptionalInt.of(200), OptionalDouble.of(0), OptionalDouble.empty(), List.of(), false, Optional.empty());
+    ChatRequest rubric =
+        new ChatRequest(
+            judge.modelGroup(),
+            List.of(
+                new ChatMessage(Role.SYSTEM, RUBRIC),
+                new ChatMessage(
+                    Role.USER,
+                    "QUESTION:\n" + sample.question() + "\n\nANSWER:\n" + sample.answer())),
+            OptionalInt.of(200),
+            OptionalDouble.of(0),
+            OptionalDouble.empty(),
+            List.of(),
+            false,
+            Optional.empty());
     long deadline = clock.nanoTime() + JUDGE_DEADLINE.toNanos();
-    return lanes.get(judge.id()).call(rubric, deadline, RequestOrigin.JUDGE, Context.root())
-        .map(reply -> {
-          if (reply.outcome() != Outcome.SUCCESS) {
-            judgeFailed++;
-            return "judge_failed";
-          }
-          OptionalDouble score = parseVerdict(reply.response().orElseThrow().content());
-          if (score.isEmpty()) {
-            unparseable++;
-            return "unparseable";
-          }
-          judged++;
-          scoresOf(sample.deployment()).add(new JudgeScore(score.getAsDouble(), sample.sampledAtMillis()));
-          return score.getAsDouble() >= threshold ? "pass" : "fail";
-        })
-        .recover(e -> {
-          judgeFailed++;
-          return Future.succeededFuture("judge_failed");
-        });
+    return lanes
+        .get(judge.id())
+        .call(rubric, deadline, RequestOrigin.JUDGE, Context.root())
+        .map(
+            reply -> {
+              if (reply.outcome() != Outcome.SUCCESS) {
+                judgeFailed++;
+                return "judge_failed";
+              }
+              OptionalDouble score = parseVerdict(reply.response().orElseThrow().content());
+              if (score.isEmpty()) {
+                unparseable++;
+                return "unparseable";
+              }
+              judged++;
+              scoresOf(sample.deployment())
+                  .add(new JudgeScore(score.getAsDouble(), sample.sampledAtMillis()));
+              return score.getAsDouble() >= threshold ? "pass" : "fail";
+            })
+        .recover(
+            e -> {
+              judgeFailed++;
+              return Future.succeededFuture("judge_failed");
+            });
   }
 
   /** Where a deployment's scores gather before they go to its verticle. */
   private TimedBatch<JudgeScore> scoresOf(String deployment) {
-    return scores.computeIfAbsent(deployment, d -> new TimedBatch<>(vertx, SCORE_GATHER_MILLIS,
-        gathered -> vertx.eventBus().send(Addresses.judgeScore(d), new JudgeScores(gathered))));
+    return scores.computeIfAbsent(
+        deployment,
+        d ->
+            new TimedBatch<>(
+                vertx,
+                SCORE_GATHER_MILLIS,
+                gathered ->
+                    vertx.eventBus().send(Addresses.judgeScore(d), new JudgeScores(gathered))));
   }
 
   /**
-   * Strict: the whole answer must be a JSON object with a numeric {@code score} in [0, 1] and a string
-   * {@code reason}. Anything else is unparseable; a verdict is never guessed from free text.
+   * Strict: the whole answer must be a JSON object with a numeric {@code score} in [0, 1] and a
+   * string {@code reason}. Anything else is unparseable; a verdict is never guessed from free text.
    */
   public static OptionalDouble parseVerdict(String content) {
     try {
       JsonObject verdict = new JsonObject(content.trim());
-      if (verdict.getValue("score") instanceof Number n && verdict.getValue("reason") instanceof String
-          && n.doubleValue() >= 0 && n.doubleValue() <= 1) {
+      if (verdict.getValue("score") instanceof Number n
+          && verdict.getValue("reason") instanceof String
+          && n.doubleValue() >= 0
+          && n.doubleValue() <= 1) {
         return OptionalDouble.of(n.doubleValue());
       }
     } catch (DecodeException | ClassCastException e) {

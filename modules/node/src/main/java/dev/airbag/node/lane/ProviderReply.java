@@ -15,18 +15,24 @@ import java.util.Optional;
  * @param failure what went wrong, for any other outcome
  */
 public record ProviderReply(
-    Outcome outcome, int attempts, Optional<ChatResponse> response, Optional<ChatStream> stream,
+    Outcome outcome,
+    int attempts,
+    Optional<ChatResponse> response,
+    Optional<ChatStream> stream,
     Optional<ProviderException> failure) {
 
   static ProviderReply answered(ChatResponse response, int attempts) {
-    return new ProviderReply(Outcome.SUCCESS, attempts, Optional.of(response), Optional.empty(), Optional.empty());
+    return new ProviderReply(
+        Outcome.SUCCESS, attempts, Optional.of(response), Optional.empty(), Optional.empty());
   }
 
   static ProviderReply streaming(ChatStream stream, int attempts) {
-    return new ProviderReply(Outcome.SUCCESS, attempts, Optional.empty(), Optional.of(stream), Optional.empty());
+    return new ProviderReply(
+        Outcome.SUCCESS, attempts, Optional.empty(), Optional.of(stream), Optional.empty());
   }
 
   static ProviderReply failed(ProviderException failure, int attempts) {
-    return new ProviderReply(failure.outcome(), attempts, Optional.empty(), Optional.empty(), Optional.of(failure));
+    return new ProviderReply(
+        failure.outcome(), attempts, Optional.empty(), Optional.empty(), Optional.of(failure));
   }
 }

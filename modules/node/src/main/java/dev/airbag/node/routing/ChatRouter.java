@@ -1,14 +1,5 @@
 package dev.airbag.node.routing;
 
-import dev.airbag.node.bus.RequestOrigin;
-
-import dev.airbag.node.drill.DrillsInForce;
-import dev.airbag.node.drill.DrillTally;
-import dev.airbag.node.lane.ProviderLane;
-import dev.airbag.node.lane.ProviderReply;
-import dev.airbag.node.telemetry.MinuteCounters;
-import dev.airbag.node.telemetry.NodeMetrics;
-
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.config.CannedSettings;
 import dev.airbag.core.config.Deployment;
@@ -16,6 +7,13 @@ import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.routing.Tier;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
+import dev.airbag.node.bus.RequestOrigin;
+import dev.airbag.node.drill.DrillTally;
+import dev.airbag.node.drill.DrillsInForce;
+import dev.airbag.node.lane.ProviderLane;
+import dev.airbag.node.lane.ProviderReply;
+import dev.airbag.node.telemetry.MinuteCounters;
+import dev.airbag.node.telemetry.NodeMetrics;
 import dev.airbag.providers.http.ProviderException;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
@@ -27,10 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Walks a request down its tier chain: each tier's deployments in turn (rotating the first, to spread
- * load), moving on after any failure worth moving on from, jumping to the context-window chain when a
- * prompt is too long, until one answers, the caller's own error comes back, or the deadline passes.
- * One instance per API verticle, used only on its context.
+ * Walks a request down its tier chain: each tier's deployments in turn (rotating the first, to
+ * spread load), moving on after any failure worth moving on from, jumping to the context-window
+ * chain when a prompt is too long, until one answers, the caller's own error comes back, or the
+ * deadline passes. One instance per API verticle, used only on its context.
  */
 public final class ChatRouter {
 
@@ -44,8 +42,15 @@ public final class ChatRouter {
   private final CannedSettings canned;
   private int rotation;
 
-  public ChatRouter(Map<String, ProviderLane> lanes, TierPlan plan, Clock clock, Duration requestTimeout, CannedSettings canned,
-      NodeMetrics metrics, MinuteCounters minutes, DrillsInForce drills) {
+  public ChatRouter(
+      Map<String, ProviderLane> lanes,
+      TierPlan plan,
+      Clock clock,
+      Duration requestTimeout,
+      CannedSettings canned,
+      NodeMetrics metrics,
+      MinuteCounters minutes,
+      DrillsInForce drills) {
     this.canned = canned;
     this.metrics = metrics;
     this.minutes = minutes;
@@ -59,33 +64,47 @@ public final class ChatRouter {
   /** One deployment of one tier, in the order it will be tried. */
   private record Candidate(Tier tier, Deployment deployment) {}
 
-  /** Routes a request; one for a model group that does not exist is refused (404) without a call. */
+  /**
+   * Routes a request; one for a model group that does not exist is refused (404) without a call.
+   */
   public Future<RoutedAnswer> route(ChatRequest request, RequestOrigin origin, Context trace) {
     Optional<List<Tier>> found = plan.chainFor(request.model());
     if (found.isEmpty()) {
-      return Future.succeededFuture(new RoutedAnswer.Refused(Refusal.modelNotFound(request.model(), plan.modelGroups()), 0));
+      return Future.succeededFuture(
+          new RoutedAnswer.Refused(Refusal.modelNotFound(request.model(), plan.modelGroups()), 0));
     }
     List<Tier> chain = found.get();
     long started = clock.nanoTime();
     long sentAt = clock.nowMillis();
     Walk walk = new Walk(request, origin, chain, started + requestTimeout.toNanos(), trace);
     walk.next(candidates(chain), 0);
-    return walk.result.future().onSuccess(answer -> {
-      String tier = tierOf(answer);
-      if (tier != null) {
-        metrics.served(request.model(), tier);
-        minutes.served(request.model(), tier);
-      }
-      DrillTally watch = drills.watching(request.model(), sentAt);
-      if (watch != null && watch.counts(origin)) {
-        RoutedAnswer.Served served = answer instanceof RoutedAnswer.Served s ? s : null;
-        watch.observe(sentAt, clock.nanoTime() - started, served == null ? null : served.deployment(),
-            served == null ? null : served.tier(), answer instanceof RoutedAnswer.Canned, answer.attempts());
-      }
-    });
+    return walk.result
+        .future()
+        .onSuccess(
+            answer -> {
+              String tier = tierOf(answer);
+              if (tier != null) {
+                metrics.served(request.model(), tier);
+                minutes.served(request.model(), tier);
+              }
+              DrillTally watch = drills.watching(request.model(), sentAt);
+              if (watch != null && watch.counts(origin)) {
+                RoutedAnswer.Served served = answer instanceof RoutedAnswer.Served s ? s : null;
+                watch.observe(
+                    sentAt,
+                    clock.nanoTime() - started,
+                    served == null ? null : served.deployment(),
+                    served == null ? null : served.tier(),
+                    answer instanceof RoutedAnswer.Canned,
+                    answer.attempts());
+              }
+            });
   }
 
-  /** The tier an answer is reported under: the serving tier's name, {@code canned}, or null for a refusal. */
+  /**
+   * The tier an answer is reported under: the serving tier's name, {@code canned}, or null for a
+   * refusal.
+   */
   public static String tierOf(RoutedAnswer answer) {
     if (answer instanceof RoutedAnswer.Served served) {
       return served.tier();
@@ -117,7 +136,8 @@ public final class ChatRouter {
     boolean contextJumped;
     Optional<ProviderException> lastFailure = Optional.empty();
 
-    Walk(ChatRequest request, RequestOrigin origin, List<Tier> chain, long deadline, Context trace) {
+    Walk(
+        ChatRequest request, RequestOrigin origin, List<Tier> chain, long deadline, Context trace) {
       this.trace = trace;
       this.request = request;
       this.origin = origin;
@@ -131,24 +151,37 @@ public final class ChatRouter {
         return;
       }
       Candidate candidate = candidates.get(index);
-      lanes.get(candidate.deployment().id()).call(request, deadline, origin, trace)
+      lanes
+          .get(candidate.deployment().id())
+          .call(request, deadline, origin, trace)
           .onSuccess(reply -> onReply(candidates, index, candidate, reply));
     }
 
     void onReply(List<Candidate> candidates, int index, Candidate candidate, ProviderReply reply) {
       attempts += reply.attempts();
       if (reply.outcome() == Outcome.SUCCESS) {
-        String model = reply.response().map(r -> r.model().isEmpty() ? null : r.model()).orElse(candidate.deployment().model());
-        result.complete(new RoutedAnswer.Served(candidate.tier().name(), candidate.deployment().id(),
-            model == null ? candidate.deployment().model() : model, attempts,
-            reply.response().orElse(null), reply.stream().orElse(null)));
+        String model =
+            reply
+                .response()
+                .map(r -> r.model().isEmpty() ? null : r.model())
+                .orElse(candidate.deployment().model());
+        result.complete(
+            new RoutedAnswer.Served(
+                candidate.tier().name(),
+                candidate.deployment().id(),
+                model == null ? candidate.deployment().model() : model,
+                attempts,
+                reply.response().orElse(null),
+                reply.stream().orElse(null)));
         return;
       }
       ProviderException failure = reply.failure().orElseThrow();
       lastFailure = Optional.of(failure);
       if (!failure.outcome().movesOn()) {
         int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
-        result.complete(new RoutedAnswer.Refused(new Refusal(status, failure.getMessage(), null, null), attempts));
+        result.complete(
+            new RoutedAnswer.Refused(
+                new Refusal(status, failure.getMessage(), null, null), attempts));
         return;
       }
       if (failure.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped) {
@@ -165,11 +198,16 @@ public final class ChatRouter {
     void exhausted() {
       if (lastFailure.map(f -> f.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED).orElse(false)) {
         // Nobody could take a prompt this long: that is the caller's to fix, not a provider outage.
-        result.complete(new RoutedAnswer.Refused(
-            new Refusal(400, lastFailure.get().getMessage(), "messages", "context_length_exceeded"), attempts));
+        result.complete(
+            new RoutedAnswer.Refused(
+                new Refusal(
+                    400, lastFailure.get().getMessage(), "messages", "context_length_exceeded"),
+                attempts));
         return;
       }
-      result.complete(new RoutedAnswer.Canned(attempts, canned.message(), canned.mode() == CannedSettings.Mode.ERROR));
+      result.complete(
+          new RoutedAnswer.Canned(
+              attempts, canned.message(), canned.mode() == CannedSettings.Mode.ERROR));
     }
   }
 }

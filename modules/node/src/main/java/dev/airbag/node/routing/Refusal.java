@@ -17,7 +17,10 @@ public record Refusal(int status, String message, String param, String code) {
   }
 
   static Refusal modelNotFound(String model, Collection<String> groups) {
-    return new Refusal(404, "The model `" + model + "` does not exist. Models here: " + String.join(", ", groups), "model",
+    return new Refusal(
+        404,
+        "The model `" + model + "` does not exist. Models here: " + String.join(", ", groups),
+        "model",
         "model_not_found");
   }
 }

@@ -3,14 +3,23 @@ package dev.airbag.node.routing;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.providers.http.ChatStream;
 
-/** What the router settled on for one request: which rung answered, and how. Each door renders it in its own dialect. */
+/**
+ * What the router settled on for one request: which rung answered, and how. Each door renders it in
+ * its own dialect.
+ */
 public sealed interface RoutedAnswer {
 
   /** Provider calls made for this request, retries included. */
   int attempts();
 
   /** A tier answered. Exactly one of {@code response} and {@code stream} is set. */
-  record Served(String tier, String deployment, String model, int attempts, ChatResponse response, ChatStream stream)
+  record Served(
+      String tier,
+      String deployment,
+      String model,
+      int attempts,
+      ChatResponse response,
+      ChatStream stream)
       implements RoutedAnswer {}
 
   /**
@@ -25,7 +34,10 @@ public sealed interface RoutedAnswer {
     /** The tier a canned answer is reported under, in headers, metrics and traces. */
     public static final String TIER = "canned";
 
-    /** The error a caller gets instead of the answer when {@code airbag.canned.mode} is {@code error}. */
+    /**
+     * The error a caller gets instead of the answer when {@code airbag.canned.mode} is {@code
+     * error}.
+     */
     public Refusal asRefusal() {
       return new Refusal(503, message, null, "all_tiers_failed");
     }

@@ -6,7 +6,9 @@ import java.util.Base64;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
-/** Latency histograms as they travel between nodes and rest in the cluster: compressed, in base64. */
+/**
+ * Latency histograms as they travel between nodes and rest in the cluster: compressed, in base64.
+ */
 public final class LatencyHistograms {
 
   /** The longest latency recorded, in microseconds; longer ones count as this. */
@@ -26,7 +28,8 @@ public final class LatencyHistograms {
 
   public static Histogram decode(String base64) {
     try {
-      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+      return Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("a latency histogram is corrupt", e);
     }

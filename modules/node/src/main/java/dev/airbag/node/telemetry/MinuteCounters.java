@@ -11,18 +11,22 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
- * This node's figures for the minute under way, for the dashboard's history: per deployment the calls,
- * failures, judge scores and call latency; per model group the requests by tier served. Any event loop
- * records into it; the {@link HistoryWriter} alone takes the minute's figures out.
+ * This node's figures for the minute under way, for the dashboard's history: per deployment the
+ * calls, failures, judge scores and call latency; per model group the requests by tier served. Any
+ * event loop records into it; the {@link HistoryWriter} alone takes the minute's figures out.
  */
 public final class MinuteCounters {
 
-  /** One deployment's counters; the latency recorder hands out what was recorded since it was last asked. */
+  /**
+   * One deployment's counters; the latency recorder hands out what was recorded since it was last
+   * asked.
+   */
   public static final class Calls {
     public final LongAdder calls = new LongAdder();
     public final LongAdder failures = new LongAdder();
     public final LongAdder judged = new LongAdder();
-    public final java.util.concurrent.atomic.DoubleAdder judgeSum = new java.util.concurrent.atomic.DoubleAdder();
+    public final java.util.concurrent.atomic.DoubleAdder judgeSum =
+        new java.util.concurrent.atomic.DoubleAdder();
     public final Recorder micros = new Recorder(LatencyHistograms.MAX_MICROS, 2);
   }
 
@@ -35,7 +39,10 @@ public final class MinuteCounters {
     }
   }
 
-  /** A provider call ended ({@code latencyNanos} -1 when unknown); outcomes that are not the provider's doing (benched, the caller's error) are not counted. */
+  /**
+   * A provider call ended ({@code latencyNanos} -1 when unknown); outcomes that are not the
+   * provider's doing (benched, the caller's error) are not counted.
+   */
   public void call(String deployment, Outcome outcome, long latencyNanos) {
     if (!outcome.countsAsCall()) {
       return;
@@ -59,7 +66,10 @@ public final class MinuteCounters {
 
   /** A request to {@code modelGroup} was answered by {@code tier} ({@code canned} for rung 3). */
   public void served(String modelGroup, String tier) {
-    tiers.computeIfAbsent(modelGroup, g -> new ConcurrentHashMap<>()).computeIfAbsent(tier, t -> new LongAdder()).increment();
+    tiers
+        .computeIfAbsent(modelGroup, g -> new ConcurrentHashMap<>())
+        .computeIfAbsent(tier, t -> new LongAdder())
+        .increment();
   }
 
   public Map<String, Calls> deployments() {
@@ -69,16 +79,18 @@ public final class MinuteCounters {
   /** Takes the requests by tier counted since the last call: the adders start again from zero. */
   public JsonObject takeTiers() {
     JsonObject json = new JsonObject();
-    tiers.forEach((group, byTier) -> {
-      JsonObject t = new JsonObject();
-      byTier.forEach((tier, n) -> {
-        long v = n.sumThenReset();
-        if (v > 0) {
-          t.put(tier, v);
-        }
-      });
-      json.put(group, t);
-    });
+    tiers.forEach(
+        (group, byTier) -> {
+          JsonObject t = new JsonObject();
+          byTier.forEach(
+              (tier, n) -> {
+                long v = n.sumThenReset();
+                if (v > 0) {
+                  t.put(tier, v);
+                }
+              });
+          json.put(group, t);
+        });
     return json;
   }
 }

@@ -26,10 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The node's traces: one SERVER span per chat request, carrying {@code fallback.tier}, the deployment
- * that served and the attempts; one CLIENT span per provider attempt with its outcome class. A caller's
- * W3C {@code traceparent} is honoured and the current one goes on to the providers. Spans are explicit
- * (a {@link Context} travels with the request), never thread-local: an event loop serves many requests.
+ * The node's traces: one SERVER span per chat request, carrying {@code fallback.tier}, the
+ * deployment that served and the attempts; one CLIENT span per provider attempt with its outcome
+ * class. A caller's W3C {@code traceparent} is honoured and the current one goes on to the
+ * providers. Spans are explicit (a {@link Context} travels with the request), never thread-local:
+ * an event loop serves many requests.
  */
 public final class NodeTracing {
 
@@ -41,17 +42,18 @@ public final class NodeTracing {
   static final AttributeKey<String> MODEL_GROUP = AttributeKey.stringKey("airbag.model_group");
 
   private static final TextMapPropagator W3C = W3CTraceContextPropagator.getInstance();
-  private static final TextMapGetter<HttpServerRequest> FROM_REQUEST = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(HttpServerRequest carrier) {
-      return carrier.headers().names();
-    }
+  private static final TextMapGetter<HttpServerRequest> FROM_REQUEST =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpServerRequest carrier) {
+          return carrier.headers().names();
+        }
 
-    @Override
-    public String get(HttpServerRequest carrier, String key) {
-      return carrier == null ? null : carrier.getHeader(key);
-    }
-  };
+        @Override
+        public String get(HttpServerRequest carrier, String key) {
+          return carrier == null ? null : carrier.getHeader(key);
+        }
+      };
 
   private final Tracer tracer;
 
@@ -59,16 +61,30 @@ public final class NodeTracing {
     this.tracer = otel.getTracer("dev.airbag.node");
   }
 
-  /** OTLP/HTTP export when {@code airbag.tracing.otlp_endpoint} is set; otherwise spans cost nothing. */
+  /**
+   * OTLP/HTTP export when {@code airbag.tracing.otlp_endpoint} is set; otherwise spans cost
+   * nothing.
+   */
   public static OpenTelemetry open(TracingSettings settings) {
     if (settings.otlpEndpoint().isEmpty()) {
       return OpenTelemetry.noop();
     }
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(settings.otlpEndpoint().get()).build()).build())
-        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.sampleRate())))
-        .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), settings.serviceName()))))
-        .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(
+                        OtlpHttpSpanExporter.builder()
+                            .setEndpoint(settings.otlpEndpoint().get())
+                            .build())
+                    .build())
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.sampleRate())))
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.of(
+                                AttributeKey.stringKey("service.name"), settings.serviceName()))))
+            .build();
     Runtime.getRuntime().addShutdownHook(new Thread(provider::close, "airbag-tracing-flush"));
     return OpenTelemetrySdk.builder().setTracerProvider(provider).build();
   }
@@ -76,15 +92,24 @@ public final class NodeTracing {
   /** The request's SERVER span, child of the caller's {@code traceparent} when it sent one. */
   public Span server(HttpServerRequest request, String modelGroup) {
     Context parent = W3C.extract(Context.root(), request, FROM_REQUEST);
-    return tracer.spanBuilder(request.method() + " " + request.path()).setParent(parent).setSpanKind(SpanKind.SERVER)
-        .setAttribute("http.request.method", request.method().name()).setAttribute("url.path", request.path())
-        .setAttribute(MODEL_GROUP, modelGroup).startSpan();
+    return tracer
+        .spanBuilder(request.method() + " " + request.path())
+        .setParent(parent)
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute("http.request.method", request.method().name())
+        .setAttribute("url.path", request.path())
+        .setAttribute(MODEL_GROUP, modelGroup)
+        .startSpan();
   }
 
   /** A SERVER span for a request that came over the event bus (no caller trace to continue). */
   public Span bus(String modelGroup) {
-    return tracer.spanBuilder("airbag.chat").setParent(Context.root()).setSpanKind(SpanKind.SERVER)
-        .setAttribute(MODEL_GROUP, modelGroup).startSpan();
+    return tracer
+        .spanBuilder("airbag.chat")
+        .setParent(Context.root())
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute(MODEL_GROUP, modelGroup)
+        .startSpan();
   }
 
   /** Marks how a request was answered; the caller ends the span when the response is complete. */
@@ -98,9 +123,15 @@ public final class NodeTracing {
 
   /** One provider attempt's CLIENT span, child of {@code parent}. */
   public Span attempt(Context parent, Deployment d, int attempt) {
-    return tracer.spanBuilder("chat " + d.model()).setParent(parent).setSpanKind(SpanKind.CLIENT)
-        .setAttribute("gen_ai.system", d.provider().prefix()).setAttribute("gen_ai.request.model", d.model())
-        .setAttribute(DEPLOYMENT, d.id()).setAttribute(ATTEMPT, (long) attempt).startSpan();
+    return tracer
+        .spanBuilder("chat " + d.model())
+        .setParent(parent)
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute("gen_ai.system", d.provider().prefix())
+        .setAttribute("gen_ai.request.model", d.model())
+        .setAttribute(DEPLOYMENT, d.id())
+        .setAttribute(ATTEMPT, (long) attempt)
+        .startSpan();
   }
 
   /** Ends an attempt's span with its outcome class; anything but success is an error. */
@@ -112,7 +143,10 @@ public final class NodeTracing {
     span.end();
   }
 
-  /** The {@code traceparent} (and {@code tracestate}) headers that carry {@code span} to a provider; empty when not sampled. */
+  /**
+   * The {@code traceparent} (and {@code tracestate}) headers that carry {@code span} to a provider;
+   * empty when not sampled.
+   */
   public static Map<String, String> headers(Span span) {
     if (!span.getSpanContext().isValid()) {
       return Map.of(); // tracing off: nothing to carry, nothing allocated

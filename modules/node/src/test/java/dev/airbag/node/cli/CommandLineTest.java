@@ -12,8 +12,7 @@ import picocli.CommandLine;
 
 class CommandLineTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int exit, String out, String err) {}
 
@@ -36,13 +35,18 @@ class CommandLineTest {
   @Test
   void aBadConfigStopsTheNodeWithOneLineNamingFileLineAndField() throws Exception {
     Path config = dir.resolve("gw.yaml");
-    Files.writeString(config, "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4.1, api_key: os.environ/AIRBAG_TEST_UNSET_KEY}\n");
+    Files.writeString(
+        config,
+        "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4.1, api_key: os.environ/AIRBAG_TEST_UNSET_KEY}\n");
 
     Run r = run("node", "--config", config.toString(), "--http-port", "0");
 
     assertThat(r.exit).isEqualTo(2);
-    assertThat(r.err.strip()).isEqualTo("airbag: bad config: " + config
-        + ":3: model_list[0].litellm_params.api_key: environment variable AIRBAG_TEST_UNSET_KEY is not set (referenced as os.environ/AIRBAG_TEST_UNSET_KEY)");
+    assertThat(r.err.strip())
+        .isEqualTo(
+            "airbag: bad config: "
+                + config
+                + ":3: model_list[0].litellm_params.api_key: environment variable AIRBAG_TEST_UNSET_KEY is not set (referenced as os.environ/AIRBAG_TEST_UNSET_KEY)");
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.airbag.node.telemetry;
 
-import dev.airbag.node.GatewayFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.airbag.node.GatewayFixture;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -30,13 +29,15 @@ class EventLoopDelayTest {
     Context loop = vertx.getOrCreateContext();
     loop.runOnContext(v -> EventLoopDelay.watch(vertx, delays));
     await().atMost(Duration.ofSeconds(5)).until(() -> delays.count() >= 5);
-    // Holding the loop on purpose: what a stuck handler or a stolen CPU does to every request on it.
-    loop.runOnContext(v -> {
-      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-      while (System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
-    });
+    // Holding the loop on purpose: what a stuck handler or a stolen CPU does to every request on
+    // it.
+    loop.runOnContext(
+        v -> {
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+        });
     await().atMost(Duration.ofSeconds(5)).until(() -> delays.max(TimeUnit.MILLISECONDS) >= 150);
     assertThat(delays.max(TimeUnit.MILLISECONDS)).isLessThan(1_000);
   }

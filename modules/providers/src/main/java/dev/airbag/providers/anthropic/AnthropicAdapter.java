@@ -1,10 +1,5 @@
 package dev.airbag.providers.anthropic;
 
-import dev.airbag.providers.http.ProviderException;
-import dev.airbag.providers.http.StreamSink;
-import dev.airbag.providers.http.WireAdapter;
-import dev.airbag.providers.json.JsonBytes;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
@@ -16,6 +11,10 @@ import dev.airbag.core.chat.Role;
 import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.providers.http.ProviderException;
+import dev.airbag.providers.http.StreamSink;
+import dev.airbag.providers.http.WireAdapter;
+import dev.airbag.providers.json.JsonBytes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -25,10 +24,13 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Anthropic Messages: system apart, alternating user/assistant turns, {@code max_tokens} required. */
+/**
+ * Anthropic Messages: system apart, alternating user/assistant turns, {@code max_tokens} required.
+ */
 public final class AnthropicAdapter implements WireAdapter {
 
   static final String API_VERSION = "2023-06-01";
+
   /** Anthropic requires max_tokens; LiteLLM sends this when the caller gives none. */
   static final int DEFAULT_MAX_TOKENS = 4096;
 
@@ -67,8 +69,11 @@ public final class AnthropicAdapter implements WireAdapter {
       }
       lastRole = role;
     }
-    JsonObject body = new JsonObject().put("model", deployment.model())
-        .put("max_tokens", request.maxTokens().orElse(DEFAULT_MAX_TOKENS)).put("messages", messages);
+    JsonObject body =
+        new JsonObject()
+            .put("model", deployment.model())
+            .put("max_tokens", request.maxTokens().orElse(DEFAULT_MAX_TOKENS))
+            .put("messages", messages);
     if (!system.isEmpty()) {
       body.put("system", system.toString());
     }
@@ -90,10 +95,10 @@ public final class AnthropicAdapter implements WireAdapter {
   }
 
   /**
-   * A whole message read token by token, as OpenAI's and Gemini's answers are, not built as a tree: the text
-   * of its {@code text} blocks (tool use and thinking carry nothing for the caller's answer), its id,
-   * model, stop reason and token counts; everything else is skipped. A value of the wrong type, or no
-   * {@code content}, is a {@link DecodeException}.
+   * A whole message read token by token, as OpenAI's and Gemini's answers are, not built as a tree:
+   * the text of its {@code text} blocks (tool use and thinking carry nothing for the caller's
+   * answer), its id, model, stop reason and token counts; everything else is skipped. A value of
+   * the wrong type, or no {@code content}, is a {@link DecodeException}.
    */
   static ChatResponse readMessage(JsonParser p) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "message");
@@ -116,7 +121,9 @@ public final class AnthropicAdapter implements WireAdapter {
         case "content" -> {
           JsonBytes.expect(value, JsonToken.START_ARRAY, field);
           text = new StringBuilder();
-          for (JsonToken block = p.nextToken(); block != JsonToken.END_ARRAY; block = p.nextToken()) {
+          for (JsonToken block = p.nextToken();
+              block != JsonToken.END_ARRAY;
+              block = p.nextToken()) {
             JsonBytes.expect(block, JsonToken.START_OBJECT, "content[]");
             String[] typeAndText = JsonBytes.readStrings(p, "type", "text");
             if ("text".equals(typeAndText[0]) && typeAndText[1] != null) {
@@ -130,8 +137,12 @@ public final class AnthropicAdapter implements WireAdapter {
     if (text == null) {
       throw new DecodeException("the answer has no content");
     }
-    return new ChatResponse(Objects.requireNonNullElse(id, "msg"), Objects.requireNonNullElse(model, ""), text.toString(),
-        finishReason(stop), Objects.requireNonNullElse(usage, new Usage(0, 0)));
+    return new ChatResponse(
+        Objects.requireNonNullElse(id, "msg"),
+        Objects.requireNonNullElse(model, ""),
+        text.toString(),
+        finishReason(stop),
+        Objects.requireNonNullElse(usage, new Usage(0, 0)));
   }
 
   static FinishReason finishReason(String stopReason) {
@@ -154,14 +165,18 @@ public final class AnthropicAdapter implements WireAdapter {
       @Override
       public void onEvent(String event, String data, StreamSink sink) {
         if ("content_block_delta".equals(event)) {
-          JsonBytes.read(data, AnthropicAdapter::deltaText).ifPresent(text -> sink.chunk(ChatChunk.text(text)));
+          JsonBytes.read(data, AnthropicAdapter::deltaText)
+              .ifPresent(text -> sink.chunk(ChatChunk.text(text)));
           return;
         }
         JsonObject json = new JsonObject(data);
         String type = event != null ? event : json.getString("type", "");
         switch (type) {
-          case "message_start" -> inputTokens = json.getJsonObject("message", new JsonObject())
-              .getJsonObject("usage", new JsonObject()).getInteger("input_tokens", 0);
+          case "message_start" ->
+              inputTokens =
+                  json.getJsonObject("message", new JsonObject())
+                      .getJsonObject("usage", new JsonObject())
+                      .getInteger("input_tokens", 0);
           case "content_block_delta" -> {
             JsonObject delta = json.getJsonObject("delta", new JsonObject());
             if ("text_delta".equals(delta.getString("type"))) {
@@ -170,26 +185,36 @@ public final class AnthropicAdapter implements WireAdapter {
           }
           case "message_delta" -> {
             String stop = json.getJsonObject("delta", new JsonObject()).getString("stop_reason");
-            int output = json.getJsonObject("usage", new JsonObject()).getInteger("output_tokens", 0);
-            sink.chunk(new ChatChunk("", Optional.ofNullable(stop).map(AnthropicAdapter::finishReason),
-                Optional.of(new Usage(inputTokens, output))));
+            int output =
+                json.getJsonObject("usage", new JsonObject()).getInteger("output_tokens", 0);
+            sink.chunk(
+                new ChatChunk(
+                    "",
+                    Optional.ofNullable(stop).map(AnthropicAdapter::finishReason),
+                    Optional.of(new Usage(inputTokens, output))));
           }
           case "message_stop" -> sink.end();
           case "error" -> {
             JsonObject error = json.getJsonObject("error", new JsonObject());
-            sink.fail(new ProviderException(Outcome.SERVER_ERROR, 0,
-                error.getString("type", "error") + ": " + error.getString("message", "error in stream"), -1));
+            sink.fail(
+                new ProviderException(
+                    Outcome.SERVER_ERROR,
+                    0,
+                    error.getString("type", "error")
+                        + ": "
+                        + error.getString("message", "error in stream"),
+                    -1));
           }
-          default -> { } // ping, content_block_start/stop carry nothing we need
+          default -> {} // ping, content_block_start/stop carry nothing we need
         }
       }
     };
   }
 
   /**
-   * The event that carries each token, read token by token rather than as a tree (as OpenAI's chunks
-   * are): the text of a {@code text_delta}; other deltas (tool input, thinking) carry nothing for the
-   * caller's answer.
+   * The event that carries each token, read token by token rather than as a tree (as OpenAI's
+   * chunks are): the text of a {@code text_delta}; other deltas (tool input, thinking) carry
+   * nothing for the caller's answer.
    */
   static Optional<String> deltaText(JsonParser p) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "content_block_delta");
@@ -204,16 +229,18 @@ public final class AnthropicAdapter implements WireAdapter {
       JsonBytes.expect(value, JsonToken.START_OBJECT, field);
       delta = JsonBytes.readStrings(p, "type", "text");
     }
-    return "text_delta".equals(delta[0]) ? Optional.of(delta[1] == null ? "" : delta[1]) : Optional.empty();
+    return "text_delta".equals(delta[0])
+        ? Optional.of(delta[1] == null ? "" : delta[1])
+        : Optional.empty();
   }
 
   @Override
   public Outcome classifyClientError(int status, JsonObject errorBody, String message) {
-    if (message.contains("prompt is too long") || message.contains("exceed context limit")
+    if (message.contains("prompt is too long")
+        || message.contains("exceed context limit")
         || message.contains("context window")) {
       return Outcome.CONTEXT_WINDOW_EXCEEDED;
     }
     return Outcome.CLIENT_ERROR;
   }
-
 }

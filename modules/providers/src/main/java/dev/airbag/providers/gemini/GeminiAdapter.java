@@ -1,10 +1,5 @@
 package dev.airbag.providers.gemini;
 
-import dev.airbag.providers.http.ProviderException;
-import dev.airbag.providers.http.StreamSink;
-import dev.airbag.providers.http.WireAdapter;
-import dev.airbag.providers.json.JsonBytes;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
@@ -16,6 +11,10 @@ import dev.airbag.core.chat.Role;
 import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.providers.http.ProviderException;
+import dev.airbag.providers.http.StreamSink;
+import dev.airbag.providers.http.WireAdapter;
+import dev.airbag.providers.json.JsonBytes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +30,10 @@ public final class GeminiAdapter implements WireAdapter {
   public String url(Deployment deployment, boolean stream) {
     String base = deployment.apiBase();
     String prefix = base.endsWith("/v1beta") || base.endsWith("/v1") ? base : base + "/v1beta";
-    return prefix + "/models/" + deployment.model() + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    return prefix
+        + "/models/"
+        + deployment.model()
+        + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
   }
 
   @Override
@@ -51,16 +53,24 @@ public final class GeminiAdapter implements WireAdapter {
       }
       String role = m.role() == Role.USER ? "user" : "model";
       if (role.equals(lastRole)) {
-        contents.getJsonObject(contents.size() - 1).getJsonArray("parts").add(new JsonObject().put("text", m.content()));
+        contents
+            .getJsonObject(contents.size() - 1)
+            .getJsonArray("parts")
+            .add(new JsonObject().put("text", m.content()));
       } else {
-        contents.add(new JsonObject().put("role", role)
-            .put("parts", new JsonArray().add(new JsonObject().put("text", m.content()))));
+        contents.add(
+            new JsonObject()
+                .put("role", role)
+                .put("parts", new JsonArray().add(new JsonObject().put("text", m.content()))));
       }
       lastRole = role;
     }
     JsonObject body = new JsonObject().put("contents", contents);
     if (!system.isEmpty()) {
-      body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
+      body.put(
+          "systemInstruction",
+          new JsonObject()
+              .put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
     }
     JsonObject generation = new JsonObject();
     request.maxTokens().ifPresent(t -> generation.put("maxOutputTokens", t));
@@ -78,19 +88,32 @@ public final class GeminiAdapter implements WireAdapter {
   @Override
   public ChatResponse response(Buffer body) {
     Piece piece = JsonBytes.read(body, GeminiAdapter::piece);
-    return new ChatResponse(Objects.requireNonNullElse(piece.id, "gemini"), Objects.requireNonNullElse(piece.model, ""),
-        piece.text, piece.finish.orElse(FinishReason.STOP), piece.usage.orElse(new Usage(0, 0)));
+    return new ChatResponse(
+        Objects.requireNonNullElse(piece.id, "gemini"),
+        Objects.requireNonNullElse(piece.model, ""),
+        piece.text,
+        piece.finish.orElse(FinishReason.STOP),
+        piece.usage.orElse(new Usage(0, 0)));
   }
 
-  /** What a response, whole or one event of a stream, holds for Airbag; {@code error} only in a stream's error event. */
-  private record Piece(String text, Optional<FinishReason> finish, Optional<Usage> usage, String id, String model, String error) {}
+  /**
+   * What a response, whole or one event of a stream, holds for Airbag; {@code error} only in a
+   * stream's error event.
+   */
+  private record Piece(
+      String text,
+      Optional<FinishReason> finish,
+      Optional<Usage> usage,
+      String id,
+      String model,
+      String error) {}
 
   /**
    * A {@code GenerateContentResponse} read token by token: a stream sends one per token, whole, and
-   * building each as a tree of maps was most of its cost. What it reads: the first candidate's parts'
-   * text and finish reason, the usage, whether the prompt was blocked (no candidate at all), the id and
-   * model version, and an error's message; everything else is skipped. A value of the wrong type is a
-   * {@link io.vertx.core.json.DecodeException}.
+   * building each as a tree of maps was most of its cost. What it reads: the first candidate's
+   * parts' text and finish reason, the usage, whether the prompt was blocked (no candidate at all),
+   * the id and model version, and an error's message; everything else is skipped. A value of the
+   * wrong type is a {@link io.vertx.core.json.DecodeException}.
    */
   private static Piece piece(JsonParser p) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "response");
@@ -135,7 +158,8 @@ public final class GeminiAdapter implements WireAdapter {
         }
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
+          error =
+              Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
         }
         case "responseId" -> id = JsonBytes.string(p, value, field);
         case "modelVersion" -> model = JsonBytes.string(p, value, field);
@@ -143,13 +167,17 @@ public final class GeminiAdapter implements WireAdapter {
       }
     }
     // No candidate at all: the prompt itself was blocked, or the event carried none.
-    Optional<FinishReason> finished = candidate
-        ? Optional.ofNullable(finish).map(GeminiAdapter::finishReason)
-        : blocked ? Optional.of(FinishReason.CONTENT_FILTER) : Optional.empty();
+    Optional<FinishReason> finished =
+        candidate
+            ? Optional.ofNullable(finish).map(GeminiAdapter::finishReason)
+            : blocked ? Optional.of(FinishReason.CONTENT_FILTER) : Optional.empty();
     return new Piece(text.toString(), finished, Optional.ofNullable(usage), id, model, error);
   }
 
-  /** Appends the text of each of a candidate's {@code content.parts}; the parser is inside {@code content}. */
+  /**
+   * Appends the text of each of a candidate's {@code content.parts}; the parser is inside {@code
+   * content}.
+   */
   private static void readParts(JsonParser p, StringBuilder text) throws IOException {
     while (JsonBytes.nextField(p)) {
       String name = p.currentName();
@@ -172,7 +200,8 @@ public final class GeminiAdapter implements WireAdapter {
   static FinishReason finishReason(String reason) {
     return switch (reason) {
       case "MAX_TOKENS" -> FinishReason.LENGTH;
-      case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII" -> FinishReason.CONTENT_FILTER;
+      case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII" ->
+          FinishReason.CONTENT_FILTER;
       default -> FinishReason.STOP;
     };
   }
@@ -190,7 +219,11 @@ public final class GeminiAdapter implements WireAdapter {
         if (piece.text.isEmpty() && piece.finish.isEmpty()) {
           return;
         }
-        sink.chunk(new ChatChunk(piece.text, piece.finish, piece.finish.isPresent() ? piece.usage : Optional.empty()));
+        sink.chunk(
+            new ChatChunk(
+                piece.text,
+                piece.finish,
+                piece.finish.isPresent() ? piece.usage : Optional.empty()));
         if (piece.finish.isPresent()) {
           sink.end();
         }
@@ -200,20 +233,22 @@ public final class GeminiAdapter implements WireAdapter {
 
   @Override
   public Outcome classifyClientError(int status, JsonObject errorBody, String message) {
-    JsonObject error = errorBody == null ? new JsonObject() : errorBody.getJsonObject("error", new JsonObject());
+    JsonObject error =
+        errorBody == null ? new JsonObject() : errorBody.getJsonObject("error", new JsonObject());
     JsonArray details = error.getJsonArray("details", new JsonArray());
     for (int i = 0; i < details.size(); i++) {
-      if (details.getValue(i) instanceof JsonObject d && "API_KEY_INVALID".equals(d.getString("reason"))) {
+      if (details.getValue(i) instanceof JsonObject d
+          && "API_KEY_INVALID".equals(d.getString("reason"))) {
         return Outcome.AUTH_FAILURE;
       }
     }
     if (message.contains("API key not valid")) {
       return Outcome.AUTH_FAILURE;
     }
-    if (message.contains("exceeds the maximum number of tokens") || message.contains("input token count")) {
+    if (message.contains("exceeds the maximum number of tokens")
+        || message.contains("input token count")) {
       return Outcome.CONTEXT_WINDOW_EXCEEDED;
     }
     return Outcome.CLIENT_ERROR;
   }
-
 }

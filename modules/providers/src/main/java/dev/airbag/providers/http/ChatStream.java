@@ -9,9 +9,9 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 
 /**
- * A provider's answer arriving piece by piece. It is handed over only once the first token arrived, so
- * whoever holds one can commit to this provider. Produced on the provider client's context; chunks are
- * delivered on the subscriber's context, buffered until it subscribes.
+ * A provider's answer arriving piece by piece. It is handed over only once the first token arrived,
+ * so whoever holds one can commit to this provider. Produced on the provider client's context;
+ * chunks are delivered on the subscriber's context, buffered until it subscribes.
  */
 public final class ChatStream {
 
@@ -26,10 +26,14 @@ public final class ChatStream {
     this.cancel = cancel;
   }
 
-  /** Starts delivery: each chunk, then exactly one end (failed if the provider broke off mid-stream). */
+  /**
+   * Starts delivery: each chunk, then exactly one end (failed if the provider broke off
+   * mid-stream).
+   */
   public void subscribe(Context on, Handler<ChatChunk> chunks, Handler<AsyncResult<Void>> end) {
     if (Vertx.currentContext() != on) {
-      // Subscribed from elsewhere: take over the buffered chunks on the subscriber's context, so they
+      // Subscribed from elsewhere: take over the buffered chunks on the subscriber's context, so
+      // they
       // come before any chunk delivered there directly.
       on.runOnContext(v -> subscribe(on, chunks, end));
       return;
@@ -77,7 +81,10 @@ public final class ChatStream {
     return ended != null;
   }
 
-  /** On the subscriber's own context (the usual case: the call runs on the serving loop) at once, else queued to it. */
+  /**
+   * On the subscriber's own context (the usual case: the call runs on the serving loop) at once,
+   * else queued to it.
+   */
   private void deliver(ChatChunk chunk) {
     Handler<ChatChunk> h = chunkHandler;
     if (Vertx.currentContext() == context) {

@@ -1,13 +1,12 @@
 package dev.airbag.providers.http;
 
-import dev.airbag.providers.sse.SseParser;
-
 import dev.airbag.core.chat.ChatChunk;
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.time.Clock;
+import dev.airbag.providers.sse.SseParser;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -33,17 +32,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls one deployment over HTTP in its own wire format, with a per-call timeout, and classifies every
- * way the call can end as an {@link Outcome}: failures arrive as a failed future holding a
+ * Calls one deployment over HTTP in its own wire format, with a per-call timeout, and classifies
+ * every way the call can end as an {@link Outcome}: failures arrive as a failed future holding a
  * {@link ProviderException}. Use it from one context (the event loop whose lane owns it).
  */
 public final class ProviderClient {
 
   /**
-   * After a connection is refused, calls fail at once for this long instead of connecting again: nothing
-   * listening costs every call a connect, a channel and three exceptions inside Netty (0.1-0.2 ms of the
-   * node's CPU), and a provider coming back up a storm of connects. Short beside any breaker cooldown, so
-   * a recovery is seen within it; a breaker's probe connects regardless ({@link #forgetRefusal()}).
+   * After a connection is refused, calls fail at once for this long instead of connecting again:
+   * nothing listening costs every call a connect, a channel and three exceptions inside Netty
+   * (0.1-0.2 ms of the node's CPU), and a provider coming back up a storm of connects. Short beside
+   * any breaker cooldown, so a recovery is seen within it; a breaker's probe connects regardless
+   * ({@link #forgetRefusal()}).
    */
   public static final long REFUSAL_REMEMBERED_MILLIS = 100;
 
@@ -52,15 +52,20 @@ public final class ProviderClient {
   private final Clock clock;
   private final Deployment deployment;
   private final WireAdapter adapter;
+
   /** The provider's URL, parsed once: a plain and a streamed call may differ in path. */
   private final Endpoint plain;
+
   private final Endpoint streamed;
   private final TimeoutQueue deadlines;
+
   /** When a connection was last refused, while that is remembered. */
   private boolean refusalRemembered;
+
   private long refusedAtNanos;
 
-  public ProviderClient(Vertx vertx, HttpClient http, Clock clock, Deployment deployment, WireAdapter adapter) {
+  public ProviderClient(
+      Vertx vertx, HttpClient http, Clock clock, Deployment deployment, WireAdapter adapter) {
     this.vertx = vertx;
     this.http = http;
     this.clock = clock;
@@ -76,7 +81,10 @@ public final class ProviderClient {
       URI u = URI.create(url);
       boolean ssl = "https".equalsIgnoreCase(u.getScheme());
       String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-      return new Endpoint(u.getHost(), u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80, ssl,
+      return new Endpoint(
+          u.getHost(),
+          u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80,
+          ssl,
           u.getRawQuery() == null ? path : path + "?" + u.getRawQuery());
     }
 
@@ -87,24 +95,27 @@ public final class ProviderClient {
 
   /**
    * How long a pooled connection to a provider may sit idle before it is closed: 10 s, between the
-   * OpenAI and Anthropic SDKs' 5 s (httpx) and aiohttp's 15 s. Shorter than it was (30 s) because Vert.x's
-   * pool picks a connection by walking every pooled one: the extra connections a burst opens cost each
-   * later call until they idle out. At 2,000 req/s with a stall every few seconds the pool held ~440
-   * connections and the walk took 7.7% of a node's CPU; at 10 s, 1.4%.
+   * OpenAI and Anthropic SDKs' 5 s (httpx) and aiohttp's 15 s. Shorter than it was (30 s) because
+   * Vert.x's pool picks a connection by walking every pooled one: the extra connections a burst
+   * opens cost each later call until they idle out. At 2,000 req/s with a stall every few seconds
+   * the pool held ~440 connections and the walk took 7.7% of a node's CPU; at 10 s, 1.4%.
    */
   public static final int KEEP_ALIVE_SECONDS = 10;
 
   /**
-   * A keep-alive client pool sized for a gateway: many concurrent calls per provider host. A TCP connect
-   * gives up after 10 s; the per-call timeout of each call bounds the whole call anyway.
+   * A keep-alive client pool sized for a gateway: many concurrent calls per provider host. A TCP
+   * connect gives up after 10 s; the per-call timeout of each call bounds the whole call anyway.
    */
   public static HttpClient newHttpClient(Vertx vertx) {
     return vertx.createHttpClient(clientOptions(), poolOptions());
   }
 
   static HttpClientOptions clientOptions() {
-    return new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS).setConnectTimeout(10_000);
+    return new HttpClientOptions()
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+        .setConnectTimeout(10_000);
   }
 
   static PoolOptions poolOptions() {
@@ -116,8 +127,12 @@ public final class ProviderClient {
     return complete(request, timeoutMillis, Map.of());
   }
 
-  /** As {@link #complete(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
-  public Future<ChatResponse> complete(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
+  /**
+   * As {@link #complete(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code
+   * traceparent}).
+   */
+  public Future<ChatResponse> complete(
+      ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
     ProviderException refused = rememberedRefusal();
     if (refused != null) {
       return Future.failedFuture(refused);
@@ -127,28 +142,34 @@ public final class ProviderClient {
     call.onTimeout(() -> result.tryFail(timeout(timeoutMillis)));
     send(request, false, call, extraHeaders)
         .compose(response -> response.body().map(body -> interpret(response, body)))
-        .onComplete(ar -> {
-          call.done();
-          if (ar.succeeded()) {
-            result.tryComplete(ar.result());
-          } else {
-            result.tryFail(classify(ar.cause()));
-          }
-        });
+        .onComplete(
+            ar -> {
+              call.done();
+              if (ar.succeeded()) {
+                result.tryComplete(ar.result());
+              } else {
+                result.tryFail(classify(ar.cause()));
+              }
+            });
     return result.future();
   }
 
   /**
-   * One streamed call. The future completes once the first token arrived, so a failure before it (the
-   * only kind the caller can still hide by failing over) fails the future; a break after it ends the
-   * stream with a failure. The timeout bounds the wait for the first token and every gap after it.
+   * One streamed call. The future completes once the first token arrived, so a failure before it
+   * (the only kind the caller can still hide by failing over) fails the future; a break after it
+   * ends the stream with a failure. The timeout bounds the wait for the first token and every gap
+   * after it.
    */
   public Future<ChatStream> stream(ChatRequest request, long timeoutMillis) {
     return stream(request, timeoutMillis, Map.of());
   }
 
-  /** As {@link #stream(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code traceparent}). */
-  public Future<ChatStream> stream(ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
+  /**
+   * As {@link #stream(ChatRequest, long)}, sending {@code extraHeaders} too (a trace's {@code
+   * traceparent}).
+   */
+  public Future<ChatStream> stream(
+      ChatRequest request, long timeoutMillis, Map<String, String> extraHeaders) {
     ProviderException refused = rememberedRefusal();
     if (refused != null) {
       return Future.failedFuture(refused);
@@ -156,91 +177,122 @@ public final class ProviderClient {
     Call call = new Call(timeoutMillis);
     Promise<ChatStream> first = Promise.promise();
     ChatStream stream = new ChatStream(call::reset);
-    call.onIdle(() -> {
-      ProviderException e = timeout(timeoutMillis);
-      if (!first.tryFail(e)) {
-        stream.finish(Future.failedFuture(e));
-      }
-    });
-    StreamSink sink = new StreamSink() {
-      @Override
-      public void chunk(ChatChunk chunk) {
-        stream.push(chunk);
-        if (!chunk.text().isEmpty() || chunk.finishReason().isPresent()) {
-          call.rearm();
-          first.tryComplete(stream);
-        }
-      }
+    call.onIdle(
+        () -> {
+          ProviderException e = timeout(timeoutMillis);
+          if (!first.tryFail(e)) {
+            stream.finish(Future.failedFuture(e));
+          }
+        });
+    StreamSink sink =
+        new StreamSink() {
+          @Override
+          public void chunk(ChatChunk chunk) {
+            stream.push(chunk);
+            if (!chunk.text().isEmpty() || chunk.finishReason().isPresent()) {
+              call.rearm();
+              first.tryComplete(stream);
+            }
+          }
 
-      @Override
-      public void end() {
-        call.done();
-        if (!first.future().isComplete()) {
-          first.tryFail(new ProviderException(Outcome.SERVER_ERROR, 200, "the stream ended without any content", -1));
-        }
-        stream.finish(ChatStream.succeeded());
-      }
+          @Override
+          public void end() {
+            call.done();
+            if (!first.future().isComplete()) {
+              first.tryFail(
+                  new ProviderException(
+                      Outcome.SERVER_ERROR, 200, "the stream ended without any content", -1));
+            }
+            stream.finish(ChatStream.succeeded());
+          }
 
-      @Override
-      public void fail(ProviderException failure) {
-        call.done();
-        call.reset();
-        if (!first.tryFail(failure)) {
-          stream.finish(Future.failedFuture(failure));
-        }
-      }
-    };
-    send(request, true, call, extraHeaders).onComplete(ar -> {
-      if (ar.failed()) {
-        sink.fail(classify(ar.cause()));
-        return;
-      }
-      HttpClientResponse response = ar.result();
-      if (response.statusCode() / 100 != 2) {
-        response.body().onComplete(body -> sink.fail(body.succeeded()
-            ? error(response.statusCode(), response.headers(), body.result())
-            : classify(body.cause())));
-        return;
-      }
-      WireAdapter.StreamDecoder decoder = adapter.newStreamDecoder();
-      SseParser parser = new SseParser((event, data) -> {
-        if (stream.isEnded()) {
-          return;
-        }
-        try {
-          decoder.onEvent(event, data, sink);
-        } catch (DecodeException | ClassCastException | IndexOutOfBoundsException e) {
-          sink.fail(new ProviderException(Outcome.SERVER_ERROR, 200, "malformed stream event from the provider", -1));
-        }
-      });
-      response.handler(parser::feed);
-      response.exceptionHandler(e -> sink.fail(classify(e)));
-      response.endHandler(v -> {
-        parser.end();
-        if (!stream.isEnded()) {
-          decoder.onBodyEnd(sink);
-        }
-      });
-    });
+          @Override
+          public void fail(ProviderException failure) {
+            call.done();
+            call.reset();
+            if (!first.tryFail(failure)) {
+              stream.finish(Future.failedFuture(failure));
+            }
+          }
+        };
+    send(request, true, call, extraHeaders)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                sink.fail(classify(ar.cause()));
+                return;
+              }
+              HttpClientResponse response = ar.result();
+              if (response.statusCode() / 100 != 2) {
+                response
+                    .body()
+                    .onComplete(
+                        body ->
+                            sink.fail(
+                                body.succeeded()
+                                    ? error(
+                                        response.statusCode(), response.headers(), body.result())
+                                    : classify(body.cause())));
+                return;
+              }
+              WireAdapter.StreamDecoder decoder = adapter.newStreamDecoder();
+              SseParser parser =
+                  new SseParser(
+                      (event, data) -> {
+                        if (stream.isEnded()) {
+                          return;
+                        }
+                        try {
+                          decoder.onEvent(event, data, sink);
+                        } catch (DecodeException
+                            | ClassCastException
+                            | IndexOutOfBoundsException e) {
+                          sink.fail(
+                              new ProviderException(
+                                  Outcome.SERVER_ERROR,
+                                  200,
+                                  "malformed stream event from the provider",
+                                  -1));
+                        }
+                      });
+              response.handler(parser::feed);
+              response.exceptionHandler(e -> sink.fail(classify(e)));
+              response.endHandler(
+                  v -> {
+                    parser.end();
+                    if (!stream.isEnded()) {
+                      decoder.onBodyEnd(sink);
+                    }
+                  });
+            });
     return first.future();
   }
 
-  private Future<HttpClientResponse> send(ChatRequest request, boolean stream, Call call, Map<String, String> extraHeaders) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .set("content-type", "application/json").set("accept", stream ? "text/event-stream" : "application/json");
+  private Future<HttpClientResponse> send(
+      ChatRequest request, boolean stream, Call call, Map<String, String> extraHeaders) {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .set("content-type", "application/json")
+            .set("accept", stream ? "text/event-stream" : "application/json");
     extraHeaders.forEach(headers::set);
     adapter.headers(deployment, headers);
-    // No pool-wait timeout on the request (the call's own timeout covers the wait): Vert.x 5.1 arms a timer
-    // for it whenever a request opens a connection or queues, and never cancels it, so every call to a
-    // host refusing connections kept its request, context and exception alive for the whole timeout.
-    RequestOptions options = (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
+    // No pool-wait timeout on the request (the call's own timeout covers the wait): Vert.x 5.1 arms
+    // a timer
+    // for it whenever a request opens a connection or queues, and never cancels it, so every call
+    // to a
+    // host refusing connections kept its request, context and exception alive for the whole
+    // timeout.
+    RequestOptions options =
+        (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
     Buffer body = adapter.body(request, deployment, stream);
-    return http.request(options).compose(req -> {
-      if (!call.attach(req)) {
-        return Future.failedFuture(timeout(call.timeoutMillis));
-      }
-      return req.send(body);
-    });
+    return http.request(options)
+        .compose(
+            req -> {
+              if (!call.attach(req)) {
+                return Future.failedFuture(timeout(call.timeoutMillis));
+              }
+              return req.send(body);
+            });
   }
 
   private ChatResponse interpret(HttpClientResponse response, Buffer body) {
@@ -249,8 +301,14 @@ public final class ProviderClient {
     }
     try {
       return adapter.response(body);
-    } catch (DecodeException e) { // every adapter reads its answer token by token and refuses a wrong shape so
-      throw new ProviderException(Outcome.SERVER_ERROR, response.statusCode(), "the provider's answer was not in its documented shape", -1);
+    } catch (
+        DecodeException
+            e) { // every adapter reads its answer token by token and refuses a wrong shape so
+      throw new ProviderException(
+          Outcome.SERVER_ERROR,
+          response.statusCode(),
+          "the provider's answer was not in its documented shape",
+          -1);
     }
   }
 
@@ -262,7 +320,8 @@ public final class ProviderClient {
       // not JSON: a proxy's HTML page, say; fall back to the status
     }
     String raw = json == null ? null : adapter.errorMessage(json);
-    String message = scrub(raw != null ? raw : "HTTP " + status + " from " + deployment.provider().prefix());
+    String message =
+        scrub(raw != null ? raw : "HTTP " + status + " from " + deployment.provider().prefix());
     Outcome outcome;
     if (status == 401 || status == 403) {
       outcome = Outcome.AUTH_FAILURE;
@@ -276,13 +335,14 @@ public final class ProviderClient {
       outcome = adapter.classifyClientError(status, json, message);
     }
     // An HTTP-date retry-after is wall-clock time, so it is read against the clock's wall time.
-    return new ProviderException(outcome, status, message, retryAfterMillis(headers, clock.nowMillis()));
+    return new ProviderException(
+        outcome, status, message, retryAfterMillis(headers, clock.nowMillis()));
   }
 
   /**
-   * How long the provider asked not to be called, in millis, or -1: {@code retry-after-ms} (OpenAI), else
-   * {@code retry-after} as seconds or as an HTTP-date (RFC 9110), the latter counted from {@code nowMillis}.
-   * A value that is neither is treated as absent.
+   * How long the provider asked not to be called, in millis, or -1: {@code retry-after-ms}
+   * (OpenAI), else {@code retry-after} as seconds or as an HTTP-date (RFC 9110), the latter counted
+   * from {@code nowMillis}. A value that is neither is treated as absent.
    */
   static long retryAfterMillis(MultiMap headers, long nowMillis) {
     String ms = headers.get("retry-after-ms");
@@ -301,19 +361,29 @@ public final class ProviderClient {
       return Math.max(0, Math.round(Double.parseDouble(value) * 1000));
     } catch (NumberFormatException notSeconds) {
       try {
-        return Math.max(0, ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - nowMillis);
+        return Math.max(
+            0,
+            ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli()
+                - nowMillis);
       } catch (DateTimeParseException neither) {
         return -1;
       }
     }
   }
 
-  /** The next call connects whatever the last one met: a breaker's probe must reach the provider. */
+  /**
+   * The next call connects whatever the last one met: a breaker's probe must reach the provider.
+   */
   public void forgetRefusal() {
     refusalRemembered = false;
   }
 
-  /** The failure of a call made within {@link #REFUSAL_REMEMBERED_MILLIS} of a refused connection, or null. */
+  /**
+   * The failure of a call made within {@link #REFUSAL_REMEMBERED_MILLIS} of a refused connection,
+   * or null.
+   */
   private ProviderException rememberedRefusal() {
     if (!refusalRemembered) {
       return null;
@@ -323,8 +393,15 @@ public final class ProviderClient {
       refusalRemembered = false;
       return null;
     }
-    return new ProviderException(Outcome.CONNECT_FAILURE, "connection to " + deployment.provider().prefix() + " refused "
-        + agoMillis + " ms ago; not tried again for " + REFUSAL_REMEMBERED_MILLIS + " ms after a refusal");
+    return new ProviderException(
+        Outcome.CONNECT_FAILURE,
+        "connection to "
+            + deployment.provider().prefix()
+            + " refused "
+            + agoMillis
+            + " ms ago; not tried again for "
+            + REFUSAL_REMEMBERED_MILLIS
+            + " ms after a refusal");
   }
 
   private ProviderException classify(Throwable t) {
@@ -332,34 +409,42 @@ public final class ProviderClient {
       return pe;
     }
     if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
-      return new ProviderException(Outcome.TIMEOUT, "timed out connecting to " + deployment.provider().prefix());
+      return new ProviderException(
+          Outcome.TIMEOUT, "timed out connecting to " + deployment.provider().prefix());
     }
     if (t instanceof ConnectException) {
-      // Remembered here, where every transport failure of a call passes (its timeout was handled above).
+      // Remembered here, where every transport failure of a call passes (its timeout was handled
+      // above).
       refusalRemembered = true;
       refusedAtNanos = clock.nanoTime();
     }
     String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return new ProviderException(Outcome.CONNECT_FAILURE,
+    return new ProviderException(
+        Outcome.CONNECT_FAILURE,
         "connection to " + deployment.provider().prefix() + " failed: " + scrub(detail));
   }
 
   private static ProviderException timeout(long millis) {
-    return new ProviderException(Outcome.TIMEOUT, "no answer within the per-call timeout of " + millis + " ms");
+    return new ProviderException(
+        Outcome.TIMEOUT, "no answer within the per-call timeout of " + millis + " ms");
   }
 
   /**
-   * One call's timeout and in-flight request; touched only on the calling context. A non-streamed call
-   * waits under the client's {@link TimeoutQueue}; a stream (whose timeout moves with every token) and a call
-   * due before those queued there arm a Vert.x timer of their own.
+   * One call's timeout and in-flight request; touched only on the calling context. A non-streamed
+   * call waits under the client's {@link TimeoutQueue}; a stream (whose timeout moves with every
+   * token) and a call due before those queued there arm a Vert.x timer of their own.
    */
   private final class Call implements TimeoutQueue.Timed {
     private final long timeoutMillis;
     private Runnable onTimeout;
     private long timer = -1;
     private boolean queued;
-    /** When the call last made progress (the client's clock): its start, or a stream's latest token. */
+
+    /**
+     * When the call last made progress (the client's clock): its start, or a stream's latest token.
+     */
     private long progressNanos;
+
     private HttpClientRequest request;
     private boolean finished;
 
@@ -367,7 +452,10 @@ public final class ProviderClient {
       this.timeoutMillis = timeoutMillis;
     }
 
-    /** Starts the clock of a non-streamed call: {@code action} runs if it has not ended within its timeout. */
+    /**
+     * Starts the clock of a non-streamed call: {@code action} runs if it has not ended within its
+     * timeout.
+     */
     void onTimeout(Runnable action) {
       this.onTimeout = action;
       progressNanos = clock.nanoTime();
@@ -385,8 +473,8 @@ public final class ProviderClient {
     }
 
     /**
-     * The call made progress: its timeout now counts from here. Only a timestamp, not a new timer per
-     * token: the armed timer, when it fires early, arms itself again for what is left.
+     * The call made progress: its timeout now counts from here. Only a timestamp, not a new timer
+     * per token: the armed timer, when it fires early, arms itself again for what is left.
      */
     void rearm() {
       progressNanos = clock.nanoTime();
@@ -410,18 +498,21 @@ public final class ProviderClient {
     }
 
     private void arm(long delayMillis) {
-      timer = vertx.setTimer(Math.max(1, delayMillis), id -> {
-        timer = -1;
-        if (finished) {
-          return;
-        }
-        long idleMillis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - progressNanos);
-        if (idleMillis < timeoutMillis) {
-          arm(timeoutMillis - idleMillis);
-          return;
-        }
-        expire();
-      });
+      timer =
+          vertx.setTimer(
+              Math.max(1, delayMillis),
+              id -> {
+                timer = -1;
+                if (finished) {
+                  return;
+                }
+                long idleMillis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - progressNanos);
+                if (idleMillis < timeoutMillis) {
+                  arm(timeoutMillis - idleMillis);
+                  return;
+                }
+                expire();
+              });
     }
 
     /** Returns false when the call already timed out, so the late request is dropped at once. */

@@ -5,18 +5,22 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 
 /**
- * The per-call timeouts of one client's non-streamed calls, kept in the order the calls started under one
- * Vert.x timer armed for the earliest of them. A client's calls share one timeout, so their deadlines come
- * in the order they start: adding a call and ending one are a step at either end of a queue, where a timer
- * per call would cost a set and a cancel each on the healthy path. A call that would fall due before the last one queued
- * (a shorter timeout than the calls before it) is not taken: {@link #add} says so and the caller arms a
- * timer of its own. The timer is not cancelled when the queue empties: it fires once at the deadline it
- * was set for, finds nothing due, and is set again only while calls are queued; it holds no call.
- * Touched only on the client's context.
+ * The per-call timeouts of one client's non-streamed calls, kept in the order the calls started
+ * under one Vert.x timer armed for the earliest of them. A client's calls share one timeout, so
+ * their deadlines come in the order they start: adding a call and ending one are a step at either
+ * end of a queue, where a timer per call would cost a set and a cancel each on the healthy path. A
+ * call that would fall due before the last one queued (a shorter timeout than the calls before it)
+ * is not taken: {@link #add} says so and the caller arms a timer of its own. The timer is not
+ * cancelled when the queue empties: it fires once at the deadline it was set for, finds nothing
+ * due, and is set again only while calls are queued; it holds no call. Touched only on the client's
+ * context.
  */
 final class TimeoutQueue {
 
-  /** A call under a deadline: when it falls due (the queue's clock), whether it ended, what its timeout does. */
+  /**
+   * A call under a deadline: when it falls due (the queue's clock), whether it ended, what its
+   * timeout does.
+   */
   interface Timed {
     long dueNanos();
 
@@ -25,7 +29,10 @@ final class TimeoutQueue {
     void expire();
   }
 
-  /** Ended calls a queue may hold past its live ones before it sweeps them out (a hung call at its head keeps them). */
+  /**
+   * Ended calls a queue may hold past its live ones before it sweeps them out (a hung call at its
+   * head keeps them).
+   */
   private static final int SWEEP_ABOVE = 64;
 
   private final Vertx vertx;
@@ -39,7 +46,10 @@ final class TimeoutQueue {
     this.clock = clock;
   }
 
-  /** Queues {@code call}; false, queuing nothing, when it would fall due before the last call queued. */
+  /**
+   * Queues {@code call}; false, queuing nothing, when it would fall due before the last call
+   * queued.
+   */
   boolean add(Timed call) {
     Timed last = queue.peekLast();
     if (last != null && call.dueNanos() - last.dueNanos() < 0) {
@@ -52,7 +62,10 @@ final class TimeoutQueue {
     return true;
   }
 
-  /** A call queued here ended before its deadline: dropped at once from the head, else with the next sweep. */
+  /**
+   * A call queued here ended before its deadline: dropped at once from the head, else with the next
+   * sweep.
+   */
   void ended() {
     endedInQueue++;
     while (!queue.isEmpty() && queue.peekFirst().ended()) {
@@ -76,11 +89,15 @@ final class TimeoutQueue {
     vertx.setTimer(millis, id -> fire());
   }
 
-  /** Expires every call due, drops the ended ones before the first not due, and arms for that one. */
+  /**
+   * Expires every call due, drops the ended ones before the first not due, and arms for that one.
+   */
   private void fire() {
     long now = clock.nanoTime();
-    // Still armed while expiring: a call added meanwhile (a retry started by a timeout) arms nothing.
-    while (!queue.isEmpty() && (queue.peekFirst().ended() || queue.peekFirst().dueNanos() - now <= 0)) {
+    // Still armed while expiring: a call added meanwhile (a retry started by a timeout) arms
+    // nothing.
+    while (!queue.isEmpty()
+        && (queue.peekFirst().ended() || queue.peekFirst().dueNanos() - now <= 0)) {
       Timed head = queue.pollFirst();
       if (head.ended()) {
         endedInQueue--;

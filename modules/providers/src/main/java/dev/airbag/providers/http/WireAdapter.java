@@ -1,6 +1,5 @@
 package dev.airbag.providers.http;
 
-
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.config.Deployment;
@@ -22,21 +21,29 @@ public interface WireAdapter {
   /** The request body, encoded. */
   Buffer body(ChatRequest request, Deployment deployment, boolean stream);
 
-  /** Reads a 2xx body; throws (a {@link io.vertx.core.json.DecodeException}, say) when it is not the provider's answer shape. */
+  /**
+   * Reads a 2xx body; throws (a {@link io.vertx.core.json.DecodeException}, say) when it is not the
+   * provider's answer shape.
+   */
   ChatResponse response(Buffer body);
 
   /** A decoder for one stream's SSE events. */
   StreamDecoder newStreamDecoder();
 
   /**
-   * Classifies a 4xx the status alone cannot: a context window exceeded, a key the provider refuses with
-   * a 400 (Gemini), or a plain client error.
+   * Classifies a 4xx the status alone cannot: a context window exceeded, a key the provider refuses
+   * with a 400 (Gemini), or a plain client error.
    */
   Outcome classifyClientError(int status, JsonObject errorBody, String message);
 
-  /** The human-readable message of the provider's error body: {@code error.message} in all three formats. */
+  /**
+   * The human-readable message of the provider's error body: {@code error.message} in all three
+   * formats.
+   */
   default String errorMessage(JsonObject errorBody) {
-    return errorBody.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
+    return errorBody.getValue("error") instanceof JsonObject error
+        ? error.getString("message")
+        : null;
   }
 
   /** Decodes the SSE events of one stream. */
@@ -45,7 +52,9 @@ public interface WireAdapter {
 
     /** The HTTP body ended. Formats without an explicit end event finish the stream here. */
     default void onBodyEnd(StreamSink sink) {
-      sink.fail(new ProviderException(Outcome.CONNECT_FAILURE, "the stream ended before the provider finished it"));
+      sink.fail(
+          new ProviderException(
+              Outcome.CONNECT_FAILURE, "the stream ended before the provider finished it"));
     }
   }
 }

@@ -17,10 +17,10 @@ import java.util.Arrays;
 
 /**
  * JSON written straight into a {@link Buffer}, the bytes Vert.x's own encoder would give, and the
- * helpers of the shapes read token by token (providers' answers and stream events). Its
- * {@code toBuffer} copies them twice on the way (a builder, an array, the buffer) and {@code encode}
- * goes through a String. Every answer, provider call and streamed chunk is encoded once on the hot
- * path: the copies were 0.5-0.8 KB of an answered request's garbage and 11-15% of a stream's.
+ * helpers of the shapes read token by token (providers' answers and stream events). Its {@code
+ * toBuffer} copies them twice on the way (a builder, an array, the buffer) and {@code encode} goes
+ * through a String. Every answer, provider call and streamed chunk is encoded once on the hot path:
+ * the copies were 0.5-0.8 KB of an answered request's garbage and 11-15% of a stream's.
  */
 public final class JsonBytes {
 
@@ -73,8 +73,8 @@ public final class JsonBytes {
   }
 
   /**
-   * What {@code reader} makes of the one value {@code json} holds, given only once the whole text was
-   * read: malformed JSON, or more after the value, is a {@link DecodeException}.
+   * What {@code reader} makes of the one value {@code json} holds, given only once the whole text
+   * was read: malformed JSON, or more after the value, is a {@link DecodeException}.
    */
   public static <T> T read(String json, TokenReader<T> reader) {
     try {
@@ -109,8 +109,8 @@ public final class JsonBytes {
   }
 
   /**
-   * Steps to the next field of the object the parser is in whose value is not null: true with the parser
-   * on that value (its name is {@code currentName()}), false on the object's end.
+   * Steps to the next field of the object the parser is in whose value is not null: true with the
+   * parser on that value (its name is {@code currentName()}), false on the object's end.
    */
   public static boolean nextField(JsonParser p) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -121,14 +121,19 @@ public final class JsonBytes {
     return false;
   }
 
-  /** The string the parser is on, whose token is {@code value}; a value of another type is refused. */
+  /**
+   * The string the parser is on, whose token is {@code value}; a value of another type is refused.
+   */
   public static String string(JsonParser p, JsonToken value, String field) throws IOException {
     expect(value, JsonToken.VALUE_STRING, field);
     return p.getText();
   }
 
-  /** The two token counts of a usage object, the parser on its start; its other fields are skipped. */
-  public static Usage readUsage(JsonParser p, String promptField, String outputField) throws IOException {
+  /**
+   * The two token counts of a usage object, the parser on its start; its other fields are skipped.
+   */
+  public static Usage readUsage(JsonParser p, String promptField, String outputField)
+      throws IOException {
     int prompt = 0;
     int output = 0;
     while (nextField(p)) {
@@ -146,8 +151,9 @@ public final class JsonBytes {
   }
 
   /**
-   * The string values of an object's named fields, the parser on its start, in the order named (null
-   * where absent or null); its other fields are skipped, a named one of another type is refused.
+   * The string values of an object's named fields, the parser on its start, in the order named
+   * (null where absent or null); its other fields are skipped, a named one of another type is
+   * refused.
    */
   public static String[] readStrings(JsonParser p, String... names) throws IOException {
     String[] values = new String[names.length];
@@ -164,8 +170,8 @@ public final class JsonBytes {
   }
 
   /**
-   * Steps into an array's first element, the parser on the array's start: true when there is one (an
-   * object, or refused), false when the array is empty. Read it, then {@link #skipRestOfArray}.
+   * Steps into an array's first element, the parser on the array's start: true when there is one
+   * (an object, or refused), false when the array is empty. Read it, then {@link #skipRestOfArray}.
    */
   public static boolean enterFirstObject(JsonParser p, String field) throws IOException {
     JsonToken first = p.nextToken();

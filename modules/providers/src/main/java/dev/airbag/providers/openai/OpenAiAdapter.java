@@ -1,10 +1,5 @@
 package dev.airbag.providers.openai;
 
-import dev.airbag.providers.http.ProviderException;
-import dev.airbag.providers.http.StreamSink;
-import dev.airbag.providers.http.WireAdapter;
-import dev.airbag.providers.json.JsonBytes;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.airbag.core.chat.ChatChunk;
@@ -13,6 +8,10 @@ import dev.airbag.core.chat.ChatResponse;
 import dev.airbag.core.chat.Usage;
 import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.providers.http.ProviderException;
+import dev.airbag.providers.http.StreamSink;
+import dev.airbag.providers.http.WireAdapter;
+import dev.airbag.providers.json.JsonBytes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -47,8 +46,11 @@ public final class OpenAiAdapter implements WireAdapter {
     if (!read.inner()) {
       throw new DecodeException("the answer has no choices[0].message");
     }
-    return new ChatResponse(Objects.requireNonNullElse(read.id(), "chatcmpl"), Objects.requireNonNullElse(read.model(), ""),
-        Objects.requireNonNullElse(read.text(), ""), OpenAiJson.finishReason(read.finish()),
+    return new ChatResponse(
+        Objects.requireNonNullElse(read.id(), "chatcmpl"),
+        Objects.requireNonNullElse(read.model(), ""),
+        Objects.requireNonNullElse(read.text(), ""),
+        OpenAiJson.finishReason(read.finish()),
         Objects.requireNonNullElse(read.usage(), new Usage(0, 0)));
   }
 
@@ -64,16 +66,24 @@ public final class OpenAiAdapter implements WireAdapter {
   }
 
   /** What a {@code chat.completion} or one of its chunks holds for Airbag; null where absent. */
-  private record Read(String id, String model, boolean choice, boolean inner, String text, String finish, Usage usage,
+  private record Read(
+      String id,
+      String model,
+      boolean choice,
+      boolean inner,
+      String text,
+      String finish,
+      Usage usage,
       String error) {}
 
   /**
-   * A {@code chat.completion} or a {@code chat.completion.chunk} read token by token, keeping only what a
-   * {@link ChatResponse} or a {@link ChatChunk} holds: a stream decodes one per token and every answer
-   * one whole, and building each as a tree of maps was most of its cost. What it reads: {@code id},
-   * {@code model}, {@code error.message}, the first choice's {@code finish_reason} and the content of its
-   * {@code inner} object ({@code message} in a whole answer, {@code delta} in a chunk), and
-   * {@code usage}; everything else is skipped. A value of the wrong type is a {@link DecodeException}.
+   * A {@code chat.completion} or a {@code chat.completion.chunk} read token by token, keeping only
+   * what a {@link ChatResponse} or a {@link ChatChunk} holds: a stream decodes one per token and
+   * every answer one whole, and building each as a tree of maps was most of its cost. What it
+   * reads: {@code id}, {@code model}, {@code error.message}, the first choice's {@code
+   * finish_reason} and the content of its {@code inner} object ({@code message} in a whole answer,
+   * {@code delta} in a chunk), and {@code usage}; everything else is skipped. A value of the wrong
+   * type is a {@link DecodeException}.
    */
   private static Read read(JsonParser p, String inner) throws IOException {
     JsonBytes.expect(p.nextToken(), JsonToken.START_OBJECT, "chat.completion");
@@ -93,7 +103,8 @@ public final class OpenAiAdapter implements WireAdapter {
         case "model" -> model = JsonBytes.string(p, value, field);
         case "error" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
-          error = Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
+          error =
+              Objects.requireNonNullElse(JsonBytes.readStrings(p, "message")[0], "error in stream");
         }
         case "usage" -> {
           JsonBytes.expect(value, JsonToken.START_OBJECT, field);
@@ -125,7 +136,10 @@ public final class OpenAiAdapter implements WireAdapter {
     return new Read(id, model, choice, innerSeen, text, finish, usage, error);
   }
 
-  /** One {@code chat.completion.chunk}: what it tells the stream, to be told once the whole chunk was read. */
+  /**
+   * One {@code chat.completion.chunk}: what it tells the stream, to be told once the whole chunk
+   * was read.
+   */
   static Consumer<StreamSink> decodeChunk(JsonParser p) throws IOException {
     Read read = read(p, "delta");
     if (read.error() != null) {
@@ -134,18 +148,23 @@ public final class OpenAiAdapter implements WireAdapter {
     }
     Optional<Usage> reported = Optional.ofNullable(read.usage());
     if (!read.choice()) {
-      return read.usage() == null ? NOTHING : sink -> sink.chunk(new ChatChunk("", Optional.empty(), reported));
+      return read.usage() == null
+          ? NOTHING
+          : sink -> sink.chunk(new ChatChunk("", Optional.empty(), reported));
     }
     String text = read.text();
     if ((text == null || text.isEmpty()) && read.finish() == null && read.usage() == null) {
       return NOTHING;
     }
-    ChatChunk chunk = new ChatChunk(text == null ? "" : text,
-        Optional.ofNullable(read.finish()).map(OpenAiJson::finishReason), reported);
+    ChatChunk chunk =
+        new ChatChunk(
+            text == null ? "" : text,
+            Optional.ofNullable(read.finish()).map(OpenAiJson::finishReason),
+            reported);
     return sink -> sink.chunk(chunk);
   }
 
-  private static final Consumer<StreamSink> NOTHING = sink -> { };
+  private static final Consumer<StreamSink> NOTHING = sink -> {};
 
   @Override
   public Outcome classifyClientError(int status, JsonObject errorBody, String message) {
@@ -156,5 +175,4 @@ public final class OpenAiAdapter implements WireAdapter {
     }
     return Outcome.CLIENT_ERROR;
   }
-
 }

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Incremental Server-Sent Events parser: feed it the body as it arrives, in pieces cut anywhere, and it
- * calls back once per complete event. Handles {@code \n} and {@code \r\n}, multi-line {@code data},
- * and comment lines. Not thread-safe: one per stream.
+ * Incremental Server-Sent Events parser: feed it the body as it arrives, in pieces cut anywhere,
+ * and it calls back once per complete event. Handles {@code \n} and {@code \r\n}, multi-line {@code
+ * data}, and comment lines. Not thread-safe: one per stream.
  */
 public final class SseParser {
 
@@ -21,11 +21,18 @@ public final class SseParser {
   private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
 
   private final EventHandler handler;
-  /** Bytes received and not yet parsed into lines: kept as bytes, so a character cut between reads stays whole. */
+
+  /**
+   * Bytes received and not yet parsed into lines: kept as bytes, so a character cut between reads
+   * stays whole.
+   */
   private byte[] pending = new byte[1024];
+
   private int length;
+
   /** Where the search for the next line's end resumes: what was scanned holds no newline. */
   private int scanned;
+
   private String event;
   private String data;
   private StringBuilder moreData;

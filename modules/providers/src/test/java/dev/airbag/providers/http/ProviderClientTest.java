@@ -1,8 +1,5 @@
 package dev.airbag.providers.http;
 
-import dev.airbag.providers.WireFormats;
-import dev.airbag.providers.openai.OpenAiAdapter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.airbag.core.chat.ChatChunk;
@@ -18,6 +15,8 @@ import dev.airbag.core.config.Secret;
 import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.time.FakeClock;
 import dev.airbag.core.time.SystemClock;
+import dev.airbag.providers.WireFormats;
+import dev.airbag.providers.openai.OpenAiAdapter;
 import dev.airbag.simulator.Fault;
 import dev.airbag.simulator.Simulator;
 import dev.airbag.simulator.SimulatorOptions;
@@ -75,24 +74,44 @@ class ProviderClientTest {
 
   static Deployment deployment(ProviderKind kind, String base, String key) {
     String apiBase = kind == ProviderKind.OPENAI ? base + "/v1" : base;
-    String model = switch (kind) {
-      case OPENAI -> "gpt-4.1";
-      case ANTHROPIC -> "claude-sonnet-4-5";
-      case GEMINI -> "gemini-2.5-pro";
-    };
-    return new Deployment("d", "g", kind, model, Optional.of(Secret.of(key)), apiBase, Duration.ofSeconds(5), BreakerSettings.DEFAULTS);
+    String model =
+        switch (kind) {
+          case OPENAI -> "gpt-4.1";
+          case ANTHROPIC -> "claude-sonnet-4-5";
+          case GEMINI -> "gemini-2.5-pro";
+        };
+    return new Deployment(
+        "d",
+        "g",
+        kind,
+        model,
+        Optional.of(Secret.of(key)),
+        apiBase,
+        Duration.ofSeconds(5),
+        BreakerSettings.DEFAULTS);
   }
 
   private static ProviderClient client(ProviderKind kind) {
-    return WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(kind, sim.baseUrl(), KEY));
+    return WireFormats.client(
+        vertx, http, SystemClock.INSTANCE, deployment(kind, sim.baseUrl(), KEY));
   }
 
   static ChatRequest request(String question, boolean stream) {
-    return new ChatRequest("g", List.of(new ChatMessage(Role.SYSTEM, "You summarize."), new ChatMessage(Role.USER, question)),
-        OptionalInt.of(200), OptionalDouble.of(0.2), OptionalDouble.empty(), List.of(), stream, Optional.empty());
+    return new ChatRequest(
+        "g",
+        List.of(
+            new ChatMessage(Role.SYSTEM, "You summarize."), new ChatMessage(Role.USER, question)),
+        OptionalInt.of(200),
+        OptionalDouble.of(0.2),
+        OptionalDouble.empty(),
+        List.of(),
+        stream,
+        Optional.empty());
   }
 
-  /** Runs a call on one event-loop context, as the deployment's verticle would, and waits for it. */
+  /**
+   * Runs a call on one event-loop context, as the deployment's verticle would, and waits for it.
+   */
   static <T> T onContext(Supplier<Future<T>> call) throws Exception {
     return onContext(context, call);
   }
@@ -116,7 +135,8 @@ class ProviderClientTest {
   }
 
   private static ProviderException failure(Context on, Supplier<Future<?>> call) {
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> onContext(on, call::get));
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> onContext(on, call::get));
     assertThat(thrown).isInstanceOf(ProviderException.class);
     return (ProviderException) thrown;
   }
@@ -124,7 +144,11 @@ class ProviderClientTest {
   @ParameterizedTest
   @EnumSource(ProviderKind.class)
   void aHealthyAnswerTranslatesBothWays(ProviderKind kind) throws Exception {
-    ChatResponse response = onContext(() -> client(kind).complete(request("The river flooded the old mill in spring.", false), 5_000));
+    ChatResponse response =
+        onContext(
+            () ->
+                client(kind)
+                    .complete(request("The river flooded the old mill in spring.", false), 5_000));
 
     assertThat(response.content()).contains("The river flooded the old mill in spring.");
     assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
@@ -149,7 +173,8 @@ class ProviderClientTest {
         assertThat(received.headers().get("x-goog-api-key")).isEqualTo(KEY);
         assertThat(received.path()).isEqualTo("/v1beta/models/gemini-2.5-pro:generateContent");
         assertThat(received.body().getJsonObject("systemInstruction")).isNotNull();
-        assertThat(received.body().getJsonObject("generationConfig").getInteger("maxOutputTokens")).isEqualTo(200);
+        assertThat(received.body().getJsonObject("generationConfig").getInteger("maxOutputTokens"))
+            .isEqualTo(200);
       }
     }
   }
@@ -157,23 +182,31 @@ class ProviderClientTest {
   @ParameterizedTest
   @EnumSource(ProviderKind.class)
   void aStreamArrivesWholeWithFinishAndUsage(ProviderKind kind) throws Exception {
-    ChatStream stream = onContext(() -> client(kind).stream(request("Tides rise twice a day along the coast.", true), 5_000));
+    ChatStream stream =
+        onContext(
+            () ->
+                client(kind).stream(
+                    request("Tides rise twice a day along the coast.", true), 5_000));
     StringBuilder text = new StringBuilder();
     List<ChatChunk> chunks = new java.util.ArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    stream.subscribe(context, c -> {
-      chunks.add(c);
-      text.append(c.text());
-    }, end -> {
-      if (end.succeeded()) {
-        done.complete(null);
-      } else {
-        done.completeExceptionally(end.cause());
-      }
-    });
+    stream.subscribe(
+        context,
+        c -> {
+          chunks.add(c);
+          text.append(c.text());
+        },
+        end -> {
+          if (end.succeeded()) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(end.cause());
+          }
+        });
     done.get(10, TimeUnit.SECONDS);
 
-    assertThat(text.toString()).isEqualTo("Here is a short summary: Tides rise twice a day along the coast.");
+    assertThat(text.toString())
+        .isEqualTo("Here is a short summary: Tides rise twice a day along the coast.");
     assertThat(chunks.size()).isGreaterThan(3);
     assertThat(chunks).anySatisfy(c -> assertThat(c.finishReason()).contains(FinishReason.STOP));
     assertThat(chunks).anySatisfy(c -> assertThat(c.usage()).isPresent());
@@ -187,17 +220,23 @@ class ProviderClientTest {
   void aStreamTimesOutOnlyWhenItsTokensStop() throws Exception {
     long delay = 50;
     long timeout = 400;
-    Simulator paced = get(Simulator.start(vertx, new SimulatorOptions("127.0.0.1", 0, KEY, 42, delay)));
+    Simulator paced =
+        get(Simulator.start(vertx, new SimulatorOptions("127.0.0.1", 0, KEY, 42, delay)));
     try {
-      ProviderClient client = WireFormats.client(vertx, http, SystemClock.INSTANCE,
-          deployment(ProviderKind.OPENAI, paced.baseUrl(), KEY));
+      ProviderClient client =
+          WireFormats.client(
+              vertx,
+              http,
+              SystemClock.INSTANCE,
+              deployment(ProviderKind.OPENAI, paced.baseUrl(), KEY));
       String question = "Tides rise twice a day along the coast, pulled by the moon and the sun.";
       List<ChatChunk> chunks = new ArrayList<>();
       CompletableFuture<Throwable> end = new CompletableFuture<>();
       onContext(() -> client.stream(request(question, true), timeout))
           .subscribe(context, chunks::add, r -> end.complete(r.cause()));
       assertThat(end.get(10, TimeUnit.SECONDS)).as("a stream still sending tokens").isNull();
-      assertThat(chunks.size() * delay).as("the stream outlasted its timeout, a token every %d ms", delay)
+      assertThat(chunks.size() * delay)
+          .as("the stream outlasted its timeout, a token every %d ms", delay)
           .isGreaterThan(timeout);
 
       paced.fault(Fault.of(Fault.Mode.HANG).withAfterChunks(2));
@@ -205,8 +244,9 @@ class ProviderClientTest {
       CompletableFuture<Throwable> stalled = new CompletableFuture<>();
       onContext(() -> client.stream(request(question, true), timeout))
           .subscribe(context, c -> text.append(c.text()), r -> stalled.complete(r.cause()));
-      assertThat(stalled.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ProviderException.class,
-          e -> assertThat(e.outcome()).isEqualTo(Outcome.TIMEOUT));
+      assertThat(stalled.get(10, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(
+              ProviderException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.TIMEOUT));
       assertThat(text).as("the tokens sent before the stall").isNotEmpty();
     } finally {
       get(paced.close());
@@ -217,7 +257,8 @@ class ProviderClientTest {
   @EnumSource(ProviderKind.class)
   void everyFailureIsClassified(ProviderKind kind) {
     sim.fault(Fault.error(503));
-    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.SERVER_ERROR);
+    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome())
+        .isEqualTo(Outcome.SERVER_ERROR);
 
     sim.fault(Fault.of(Fault.Mode.RATE_LIMIT).withRetryAfter(7));
     ProviderException limited = failure(() -> client(kind).complete(request("q", false), 5_000));
@@ -225,37 +266,72 @@ class ProviderClientTest {
     assertThat(limited.retryAfterMillis()).hasValue(7_000);
 
     sim.fault(Fault.of(Fault.Mode.BAD_KEY));
-    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.AUTH_FAILURE);
+    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome())
+        .isEqualTo(Outcome.AUTH_FAILURE);
 
     sim.fault(Fault.of(Fault.Mode.CONTEXT_LIMIT).withLimitTokens(10));
-    ProviderException context = failure(() -> client(kind).complete(request("a prompt that is clearly longer than ten tokens, by a margin", false), 5_000));
+    ProviderException context =
+        failure(
+            () ->
+                client(kind)
+                    .complete(
+                        request(
+                            "a prompt that is clearly longer than ten tokens, by a margin", false),
+                        5_000));
     assertThat(context.outcome()).isEqualTo(Outcome.CONTEXT_WINDOW_EXCEEDED);
 
     sim.fault(Fault.error(400));
-    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.CLIENT_ERROR);
+    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome())
+        .isEqualTo(Outcome.CLIENT_ERROR);
     sim.fault(Fault.error(404));
-    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.CLIENT_ERROR);
+    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome())
+        .isEqualTo(Outcome.CLIENT_ERROR);
 
     sim.fault(Fault.of(Fault.Mode.RESET));
-    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+    assertThat(failure(() -> client(kind).complete(request("q", false), 5_000)).outcome())
+        .isEqualTo(Outcome.CONNECT_FAILURE);
   }
 
   @Test
   void retryAfterIsReadAsMillisSecondsOrAnHttpDate() {
     long now = java.time.Instant.parse("2026-11-25T08:00:00Z").toEpochMilli();
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after-ms", "1500"), now)).isEqualTo(1_500);
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("Retry-After", "7"), now)).isEqualTo(7_000);
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "Wed, 25 Nov 2026 08:00:30 GMT"), now))
+    assertThat(
+            ProviderClient.retryAfterMillis(
+                MultiMap.caseInsensitiveMultiMap().set("retry-after-ms", "1500"), now))
+        .isEqualTo(1_500);
+    assertThat(
+            ProviderClient.retryAfterMillis(
+                MultiMap.caseInsensitiveMultiMap().set("Retry-After", "7"), now))
+        .isEqualTo(7_000);
+    assertThat(
+            ProviderClient.retryAfterMillis(
+                MultiMap.caseInsensitiveMultiMap()
+                    .set("retry-after", "Wed, 25 Nov 2026 08:00:30 GMT"),
+                now))
         .isEqualTo(30_000);
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "Wed, 25 Nov 2026 07:59:00 GMT"), now))
-        .as("a date already past: call again now").isZero();
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap().set("retry-after", "soon"), now)).isEqualTo(-1);
-    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap(), now)).isEqualTo(-1);
+    assertThat(
+            ProviderClient.retryAfterMillis(
+                MultiMap.caseInsensitiveMultiMap()
+                    .set("retry-after", "Wed, 25 Nov 2026 07:59:00 GMT"),
+                now))
+        .as("a date already past: call again now")
+        .isZero();
+    assertThat(
+            ProviderClient.retryAfterMillis(
+                MultiMap.caseInsensitiveMultiMap().set("retry-after", "soon"), now))
+        .isEqualTo(-1);
+    assertThat(ProviderClient.retryAfterMillis(MultiMap.caseInsensitiveMultiMap(), now))
+        .isEqualTo(-1);
   }
 
   @Test
   void aWrongKeyIsAnAuthFailureAndTheKeyNeverAppearsInTheMessage() {
-    ProviderClient wrongKey = WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
+    ProviderClient wrongKey =
+        WireFormats.client(
+            vertx,
+            http,
+            SystemClock.INSTANCE,
+            deployment(ProviderKind.ANTHROPIC, sim.baseUrl(), "sk-wrong-999"));
     ProviderException e = failure(() -> wrongKey.complete(request("q", false), 5_000));
     assertThat(e.outcome()).isEqualTo(Outcome.AUTH_FAILURE);
     assertThat(e.status()).isEqualTo(401);
@@ -265,15 +341,18 @@ class ProviderClientTest {
   @Test
   void aConnectionThatAcceptsAndNeverAnswersTimesOut() {
     sim.fault(Fault.of(Fault.Mode.HANG));
-    ProviderException e = failure(() -> client(ProviderKind.OPENAI).complete(request("q", false), 300));
+    ProviderException e =
+        failure(() -> client(ProviderKind.OPENAI).complete(request("q", false), 300));
     assertThat(e.outcome()).isEqualTo(Outcome.TIMEOUT);
-    ProviderException s = failure(() -> client(ProviderKind.GEMINI).stream(request("q", true), 300));
+    ProviderException s =
+        failure(() -> client(ProviderKind.GEMINI).stream(request("q", true), 300));
     assertThat(s.outcome()).isEqualTo(Outcome.TIMEOUT);
   }
 
   /** A client of a host whose port was just closed: every connection to it is refused. */
   private static ProviderClient refusingHost() throws Exception {
-    return WireFormats.client(vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
+    return WireFormats.client(
+        vertx, http, SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
   }
 
   /** The address of a simulator that has just closed: its port refuses connections. */
@@ -286,21 +365,29 @@ class ProviderClientTest {
   @Test
   void aRefusedConnectionIsAConnectFailure() throws Exception {
     ProviderClient dead = refusingHost();
-    assertThat(failure(() -> dead.complete(request("q", false), 2_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+    assertThat(failure(() -> dead.complete(request("q", false), 2_000)).outcome())
+        .isEqualTo(Outcome.CONNECT_FAILURE);
   }
 
   /**
-   * A refusal is remembered for {@link ProviderClient#REFUSAL_REMEMBERED_MILLIS}: calls fail at once, the
-   * host is not asked again, and one past it finds the provider back; a breaker's probe never waits.
+   * A refusal is remembered for {@link ProviderClient#REFUSAL_REMEMBERED_MILLIS}: calls fail at
+   * once, the host is not asked again, and one past it finds the provider back; a breaker's probe
+   * never waits.
    */
   @Test
   void aRefusalIsRememberedBrieflyAndAProbeConnectsRegardless() throws Exception {
     String base = refusingBase();
     FakeClock clock = new FakeClock();
-    ProviderClient client = WireFormats.client(vertx, http, clock, deployment(ProviderKind.OPENAI, base, KEY));
-    assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage()).contains("failed");
+    ProviderClient client =
+        WireFormats.client(vertx, http, clock, deployment(ProviderKind.OPENAI, base, KEY));
+    assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage())
+        .contains("failed");
 
-    Simulator back = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
+    Simulator back =
+        get(
+            Simulator.start(
+                vertx,
+                SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
     try {
       clock.advance(Duration.ofMillis(ProviderClient.REFUSAL_REMEMBERED_MILLIS - 1));
       ProviderException remembered = failure(() -> client.stream(request("q", true), 2_000));
@@ -309,39 +396,55 @@ class ProviderClientTest {
       assertThat(back.requests()).isZero();
 
       clock.advance(Duration.ofMillis(1));
-      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content()).isNotEmpty();
+      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content())
+          .isNotEmpty();
 
       get(back.close());
-      assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage()).contains("failed");
-      back = get(Simulator.start(vertx, SimulatorOptions.loopback().withApiKey(KEY).withPort(URI.create(base).getPort())));
+      assertThat(failure(() -> client.complete(request("q", false), 2_000)).getMessage())
+          .contains("failed");
+      back =
+          get(
+              Simulator.start(
+                  vertx,
+                  SimulatorOptions.loopback()
+                      .withApiKey(KEY)
+                      .withPort(URI.create(base).getPort())));
       client.forgetRefusal();
-      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content()).isNotEmpty();
+      assertThat(onContext(() -> client.complete(request("q", false), 2_000)).content())
+          .isNotEmpty();
     } finally {
       get(back.close());
     }
   }
 
   /**
-   * Vert.x 5.1 leaves its pool-wait timer armed after a failed connect, holding the call's request and
-   * context for the whole timeout: at 2,000 calls a second to a refusing host the heap grew by 150 MB.
-   * Timer ids count up per Vert.x instance, so every id between two fresh timers is one armed meanwhile;
-   * none may be left. The calls run on a Vert.x of their own, with the production client minus its pool
-   * cleaner: that cleaner re-arms a timer every second, which the window caught now and then. They are
-   * streamed calls, which arm a timer each (a non-streamed call's deadline is queued, see {@link TimeoutQueueTest}).
+   * Vert.x 5.1 leaves its pool-wait timer armed after a failed connect, holding the call's request
+   * and context for the whole timeout: at 2,000 calls a second to a refusing host the heap grew by
+   * 150 MB. Timer ids count up per Vert.x instance, so every id between two fresh timers is one
+   * armed meanwhile; none may be left. The calls run on a Vert.x of their own, with the production
+   * client minus its pool cleaner: that cleaner re-arms a timer every second, which the window
+   * caught now and then. They are streamed calls, which arm a timer each (a non-streamed call's
+   * deadline is queued, see {@link TimeoutQueueTest}).
    */
   @Test
   void callsToARefusingHostLeaveNoTimerBehind() throws Exception {
     Vertx own = Vertx.vertx();
     try {
-      ProviderClient dead = WireFormats.client(own, own.createHttpClient(ProviderClient.clientOptions(),
-          ProviderClient.poolOptions().setCleanerPeriod(0)), SystemClock.INSTANCE, deployment(ProviderKind.OPENAI, refusingBase(), KEY));
+      ProviderClient dead =
+          WireFormats.client(
+              own,
+              own.createHttpClient(
+                  ProviderClient.clientOptions(), ProviderClient.poolOptions().setCleanerPeriod(0)),
+              SystemClock.INSTANCE,
+              deployment(ProviderKind.OPENAI, refusingBase(), KEY));
       Context ownContext = own.getOrCreateContext();
-      long first = own.setTimer(60_000, id -> { });
+      long first = own.setTimer(60_000, id -> {});
       for (int i = 0; i < 20; i++) {
         dead.forgetRefusal(); // each call connects
-        assertThat(failure(ownContext, () -> dead.stream(request("q", true), 60_000)).outcome()).isEqualTo(Outcome.CONNECT_FAILURE);
+        assertThat(failure(ownContext, () -> dead.stream(request("q", true), 60_000)).outcome())
+            .isEqualTo(Outcome.CONNECT_FAILURE);
       }
-      long last = own.setTimer(60_000, id -> { });
+      long last = own.setTimer(60_000, id -> {});
       List<Long> leftBehind = new ArrayList<>();
       for (long id = first + 1; id < last; id++) {
         if (own.cancelTimer(id)) {
@@ -357,21 +460,30 @@ class ProviderClientTest {
 
   @ParameterizedTest
   @EnumSource(ProviderKind.class)
-  void aStreamCutBeforeTheFirstTokenFailsTheCallButACutAfterItEndsTheStream(ProviderKind kind) throws Exception {
+  void aStreamCutBeforeTheFirstTokenFailsTheCallButACutAfterItEndsTheStream(ProviderKind kind)
+      throws Exception {
     sim.fault(Fault.of(Fault.Mode.STREAM_CUT).withAfterChunks(0));
-    assertThat(failure(() -> client(kind).stream(request("one two three four five", true), 5_000)).outcome())
+    assertThat(
+            failure(() -> client(kind).stream(request("one two three four five", true), 5_000))
+                .outcome())
         .isEqualTo(Outcome.CONNECT_FAILURE);
 
     sim.fault(Fault.of(Fault.Mode.STREAM_CUT).withAfterChunks(2));
-    ChatStream stream = onContext(() -> client(kind).stream(request("one two three four five", true), 5_000));
+    ChatStream stream =
+        onContext(() -> client(kind).stream(request("one two three four five", true), 5_000));
     CompletableFuture<Throwable> end = new CompletableFuture<>();
-    stream.subscribe(context, c -> { }, r -> end.complete(r.cause()));
+    stream.subscribe(context, c -> {}, r -> end.complete(r.cause()));
     assertThat(end.get(10, TimeUnit.SECONDS)).isInstanceOf(ProviderException.class);
   }
 
   @Test
   void openAiErrorBodiesAreReadForTheContextCode() {
-    JsonObject body = new JsonObject().put("error", new JsonObject().put("code", "context_length_exceeded").put("message", "too long"));
-    assertThat(new OpenAiAdapter().classifyClientError(400, body, "too long")).isEqualTo(Outcome.CONTEXT_WINDOW_EXCEEDED);
+    JsonObject body =
+        new JsonObject()
+            .put(
+                "error",
+                new JsonObject().put("code", "context_length_exceeded").put("message", "too long"));
+    assertThat(new OpenAiAdapter().classifyClientError(400, body, "too long"))
+        .isEqualTo(Outcome.CONTEXT_WINDOW_EXCEEDED);
   }
 }

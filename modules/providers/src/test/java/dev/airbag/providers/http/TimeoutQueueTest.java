@@ -1,8 +1,8 @@
 package dev.airbag.providers.http;
 
-import dev.airbag.core.time.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.airbag.core.time.SystemClock;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -13,12 +13,16 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Non-streamed calls' timeouts: each call that has not ended times out at its deadline, in order, and no other. */
+/**
+ * Non-streamed calls' timeouts: each call that has not ended times out at its deadline, in order,
+ * and no other.
+ */
 class TimeoutQueueTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final TimeoutQueue deadlines = new TimeoutQueue(vertx, SystemClock.INSTANCE);
+
   /** The calls that timed out, in the order they did. */
   private final List<String> expired = new CopyOnWriteArrayList<>();
 
@@ -31,7 +35,7 @@ class TimeoutQueueTest {
     final String name;
     final long dueNanos;
     final CompletableFuture<Long> expiredAt = new CompletableFuture<>();
-    Runnable onExpiry = () -> { };
+    Runnable onExpiry = () -> {};
     boolean ended;
 
     FakeCall(String name, long timeoutMillis) {
@@ -73,20 +77,27 @@ class TimeoutQueueTest {
     FakeCall first = new FakeCall("first", 40);
     FakeCall ended = new FakeCall("ended", 60);
     FakeCall last = new FakeCall("last", 80);
-    assertThat(onContext(() -> deadlines.add(first) && deadlines.add(ended) && deadlines.add(last))).isTrue();
-    onContext(() -> {
-      ended.end();
-      return null;
-    });
+    assertThat(onContext(() -> deadlines.add(first) && deadlines.add(ended) && deadlines.add(last)))
+        .isTrue();
+    onContext(
+        () -> {
+          ended.end();
+          return null;
+        });
 
     long lastExpired = last.expiredAt.get(10, TimeUnit.SECONDS);
 
     assertThat(expired).containsExactly("first", "last");
-    assertThat(first.expiredAt.get()).as("not before its deadline").isGreaterThanOrEqualTo(first.dueNanos);
+    assertThat(first.expiredAt.get())
+        .as("not before its deadline")
+        .isGreaterThanOrEqualTo(first.dueNanos);
     assertThat(lastExpired).as("not before its deadline").isGreaterThanOrEqualTo(last.dueNanos);
   }
 
-  /** A call due before the last one queued (a shorter timeout) is not taken: its caller times it itself. */
+  /**
+   * A call due before the last one queued (a shorter timeout) is not taken: its caller times it
+   * itself.
+   */
   @Test
   void aCallDueBeforeTheLastQueuedIsRefused() throws Exception {
     assertThat(onContext(() -> deadlines.add(new FakeCall("long", 60_000)))).isTrue();
@@ -108,19 +119,24 @@ class TimeoutQueueTest {
     assertThat(onContext(deadlines::queued)).isZero();
   }
 
-  /** A hung call at the head does not make every call that ended behind it wait out its timeout in memory. */
+  /**
+   * A hung call at the head does not make every call that ended behind it wait out its timeout in
+   * memory.
+   */
   @Test
   void endedCallsBehindAHungOneAreSweptOut() throws Exception {
     FakeCall hung = new FakeCall("hung", 60_000);
-    int queuedAfterAll = onContext(() -> {
-      deadlines.add(hung);
-      for (int i = 0; i < 10_000; i++) {
-        FakeCall call = new FakeCall("call " + i, 60_000);
-        deadlines.add(call);
-        call.end();
-      }
-      return deadlines.queued();
-    });
+    int queuedAfterAll =
+        onContext(
+            () -> {
+              deadlines.add(hung);
+              for (int i = 0; i < 10_000; i++) {
+                FakeCall call = new FakeCall("call " + i, 60_000);
+                deadlines.add(call);
+                call.end();
+              }
+              return deadlines.queued();
+            });
 
     assertThat(queuedAfterAll).isLessThanOrEqualTo(1 + 2 * 65);
     assertThat(expired).isEmpty();

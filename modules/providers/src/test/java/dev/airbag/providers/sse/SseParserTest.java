@@ -30,7 +30,8 @@ class SseParserTest {
 
   @Test
   void aCharacterCutBetweenTwoReadsArrivesWhole() {
-    byte[] stream = "data: {\"t\":\"été ✓ 🚢\"}\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] stream =
+        "data: {\"t\":\"été ✓ 🚢\"}\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (byte b : stream) {
       parser.feed(Buffer.buffer(new byte[] {b}));
     }

@@ -18,9 +18,9 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The event-bus door, {@value Addresses#CHAT}: an OpenAI chat request as JSON in, the completion JSON
- * back with the tier headers; a refusal fails the message with its status and OpenAI's error JSON.
- * Whole answers only: a stream needs HTTP.
+ * The event-bus door, {@value Addresses#CHAT}: an OpenAI chat request as JSON in, the completion
+ * JSON back with the tier headers; a refusal fails the message with its status and OpenAI's error
+ * JSON. Whole answers only: a stream needs HTTP.
  */
 public final class BusDoor {
 
@@ -38,41 +38,61 @@ public final class BusDoor {
   }
 
   private void chat(Message<Object> message) {
-    // Read from its JSON as an HTTP request is: what is not a JSON object is refused as one would be.
+    // Read from its JSON as an HTTP request is: what is not a JSON object is refused as one would
+    // be.
     Object raw = message.body();
-    OpenAiAnswers.Read read = OpenAiAnswers.read(raw instanceof JsonObject json ? JsonBytes.encode(json) : Json.encodeToBuffer(raw));
+    OpenAiAnswers.Read read =
+        OpenAiAnswers.read(
+            raw instanceof JsonObject json ? JsonBytes.encode(json) : Json.encodeToBuffer(raw));
     if (read.refusal() != null) {
       refuse(message, read.refusal());
       return;
     }
     if (read.request().stream()) {
-      refuse(message, Refusal.invalid("stream=true is served over HTTP only; the event bus answers whole responses.", "stream"));
+      refuse(
+          message,
+          Refusal.invalid(
+              "stream=true is served over HTTP only; the event bus answers whole responses.",
+              "stream"));
       return;
     }
     Span span = path.tracing().bus(read.request().model());
-    path.answer(read.request(), path.origin(message.headers().get(DrillVerticle.DRILL_HEADER)), span).onComplete(ar -> {
-      span.end();
-      if (ar.failed()) {
-        refuse(message, new Refusal(500, "The gateway failed unexpectedly.", null, null));
-        return;
-      }
-      RoutedAnswer answer = ar.result();
-      long created = clock.nowMillis() / 1000;
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(AnswerPath.ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
-      if (answer instanceof RoutedAnswer.Served served) {
-        message.reply(OpenAiAnswers.completionJson(served, created), new DeliveryOptions().setHeaders(
-            headers.set(AnswerPath.TIER_HEADER, served.tier()).set(AnswerPath.DEPLOYMENT_HEADER, served.deployment())));
-      } else if (answer instanceof RoutedAnswer.Refused refused) {
-        refuse(message, refused.refusal());
-      } else if (answer instanceof RoutedAnswer.Canned canned) {
-        if (canned.asError()) {
-          refuse(message, canned.asRefusal());
-        } else {
-          message.reply(OpenAiAnswers.cannedCompletion(canned, created),
-              new DeliveryOptions().setHeaders(headers.set(AnswerPath.TIER_HEADER, RoutedAnswer.Canned.TIER)));
-        }
-      }
-    });
+    path.answer(
+            read.request(), path.origin(message.headers().get(DrillVerticle.DRILL_HEADER)), span)
+        .onComplete(
+            ar -> {
+              span.end();
+              if (ar.failed()) {
+                refuse(message, new Refusal(500, "The gateway failed unexpectedly.", null, null));
+                return;
+              }
+              RoutedAnswer answer = ar.result();
+              long created = clock.nowMillis() / 1000;
+              MultiMap headers =
+                  MultiMap.caseInsensitiveMultiMap()
+                      .set(AnswerPath.ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
+              if (answer instanceof RoutedAnswer.Served served) {
+                message.reply(
+                    OpenAiAnswers.completionJson(served, created),
+                    new DeliveryOptions()
+                        .setHeaders(
+                            headers
+                                .set(AnswerPath.TIER_HEADER, served.tier())
+                                .set(AnswerPath.DEPLOYMENT_HEADER, served.deployment())));
+              } else if (answer instanceof RoutedAnswer.Refused refused) {
+                refuse(message, refused.refusal());
+              } else if (answer instanceof RoutedAnswer.Canned canned) {
+                if (canned.asError()) {
+                  refuse(message, canned.asRefusal());
+                } else {
+                  message.reply(
+                      OpenAiAnswers.cannedCompletion(canned, created),
+                      new DeliveryOptions()
+                          .setHeaders(
+                              headers.set(AnswerPath.TIER_HEADER, RoutedAnswer.Canned.TIER)));
+                }
+              }
+            });
   }
 
   private static void refuse(Message<Object> message, Refusal refusal) {

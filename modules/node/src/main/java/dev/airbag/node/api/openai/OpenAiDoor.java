@@ -3,8 +3,8 @@ package dev.airbag.node.api.openai;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.api.AnswerPath;
-import dev.airbag.node.drill.DrillVerticle;
 import dev.airbag.node.bus.RequestOrigin;
+import dev.airbag.node.drill.DrillVerticle;
 import dev.airbag.node.routing.Refusal;
 import dev.airbag.node.routing.RoutedAnswer;
 import io.opentelemetry.api.trace.Span;
@@ -16,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The OpenAI door: {@code POST /v1/chat/completions} and {@code GET /v1/models}, with or without the {@code /v1} prefix. */
+/**
+ * The OpenAI door: {@code POST /v1/chat/completions} and {@code GET /v1/models}, with or without
+ * the {@code /v1} prefix.
+ */
 public final class OpenAiDoor {
 
   private final Context context;
@@ -40,14 +43,23 @@ public final class OpenAiDoor {
 
   /** Writes a refusal as OpenAI's error JSON with its status. */
   public static void refuse(HttpServerResponse response, Refusal refusal) {
-    response.setStatusCode(refusal.status()).putHeader("content-type", "application/json")
+    response
+        .setStatusCode(refusal.status())
+        .putHeader("content-type", "application/json")
         .end(OpenAiAnswers.error(refusal).encode());
   }
 
   private void models(RoutingContext ctx) {
     JsonArray data = new JsonArray();
-    plan.modelGroups().forEach(g -> data.add(new JsonObject().put("id", g).put("object", "model")
-        .put("created", 0).put("owned_by", "airbag")));
+    plan.modelGroups()
+        .forEach(
+            g ->
+                data.add(
+                    new JsonObject()
+                        .put("id", g)
+                        .put("object", "model")
+                        .put("created", 0)
+                        .put("owned_by", "airbag")));
     ctx.json(new JsonObject().put("object", "list").put("data", data));
   }
 
@@ -61,26 +73,48 @@ public final class OpenAiDoor {
     RequestOrigin origin = path.origin(ctx.request().getHeader(DrillVerticle.DRILL_HEADER));
     Span span = path.tracing().server(ctx.request(), read.request().model());
     HttpServerResponse response = ctx.response();
-    response.endHandler(v -> span.setAttribute("http.response.status_code", (long) response.getStatusCode()).end());
-    response.closeHandler(v -> span.end()); // the caller went away before the end (a stream replaces this)
-    path.answer(read.request(), origin, span).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
-        respond(response, read, origin, ar.result(), span);
-      }
-    });
+    response.endHandler(
+        v -> span.setAttribute("http.response.status_code", (long) response.getStatusCode()).end());
+    response.closeHandler(
+        v -> span.end()); // the caller went away before the end (a stream replaces this)
+    path.answer(read.request(), origin, span)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else {
+                respond(response, read, origin, ar.result(), span);
+              }
+            });
   }
 
-  private void respond(HttpServerResponse response, OpenAiAnswers.Read read, RequestOrigin origin, RoutedAnswer answer, Span span) {
+  private void respond(
+      HttpServerResponse response,
+      OpenAiAnswers.Read read,
+      RequestOrigin origin,
+      RoutedAnswer answer,
+      Span span) {
     response.putHeader(AnswerPath.ATTEMPTS_HEADER, String.valueOf(answer.attempts()));
     long created = clock.nowMillis() / 1000;
     if (answer instanceof RoutedAnswer.Served served) {
-      response.putHeader(AnswerPath.TIER_HEADER, served.tier()).putHeader(AnswerPath.DEPLOYMENT_HEADER, served.deployment());
+      response
+          .putHeader(AnswerPath.TIER_HEADER, served.tier())
+          .putHeader(AnswerPath.DEPLOYMENT_HEADER, served.deployment());
       if (served.stream() != null) {
-        OpenAiStreams.relay(context, response, served, read.request(), read.includeUsage(), origin, created, span, path);
+        OpenAiStreams.relay(
+            context,
+            response,
+            served,
+            read.request(),
+            read.includeUsage(),
+            origin,
+            created,
+            span,
+            path);
       } else {
-        response.putHeader("content-type", "application/json").end(OpenAiAnswers.completion(served, created));
+        response
+            .putHeader("content-type", "application/json")
+            .end(OpenAiAnswers.completion(served, created));
       }
     } else if (answer instanceof RoutedAnswer.Refused refused) {
       refuse(response, refused.refusal());
@@ -91,7 +125,9 @@ public final class OpenAiDoor {
       } else if (read.request().stream()) {
         OpenAiStreams.canned(response, canned, read.includeUsage(), created);
       } else {
-        response.putHeader("content-type", "application/json").end(OpenAiAnswers.cannedCompletion(canned, created).encode());
+        response
+            .putHeader("content-type", "application/json")
+            .end(OpenAiAnswers.cannedCompletion(canned, created).encode());
       }
     }
   }
