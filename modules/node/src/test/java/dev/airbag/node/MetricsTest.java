@@ -146,10 +146,10 @@ class MetricsTest extends NodeTestBase {
             GatewayFixture.ENV.get("ANTHROPIC_API_KEY"), GatewayFixture.ENV.get("OPENAI_API_KEY"));
   }
 
-  /** The {@code airbag_} names README's metrics table documents. */
+  /** The {@code airbag_} names docs/observability.md's metrics table documents. */
   private static Set<String> documented() throws Exception {
     return names(
-        Files.readString(Path.of("../../README.md"))
+        Files.readString(Path.of("../../docs/observability.md"))
             .lines()
             .filter(l -> l.startsWith("| `airbag_"))
             .map(l -> l.substring(3, l.indexOf('`', 3)))

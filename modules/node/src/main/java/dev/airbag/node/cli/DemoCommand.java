@@ -186,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println(
           "Metrics: "
               + bases.get(0)
-              + "/metrics (Prometheus; README lists the series), for example:");
+              + "/metrics (Prometheus; docs/observability.md lists the series), for example:");
       get(bases.get(0) + "/metrics")
           .lines()
           .filter(l -> l.startsWith("airbag_requests_total"))
