@@ -97,8 +97,7 @@ public final class ProviderClient {
    * How long a pooled connection to a provider may sit idle before it is closed: 10 s, between the
    * OpenAI and Anthropic SDKs' 5 s (httpx) and aiohttp's 15 s. Shorter than it was (30 s) because
    * Vert.x's pool picks a connection by walking every pooled one: the extra connections a burst
-   * opens cost each later call until they idle out. At 2,000 req/s with a stall every few seconds
-   * the pool held ~440 connections and the walk took 7.7% of a node's CPU; at 10 s, 1.4%.
+   * opens cost each later call until they idle out.
    */
   public static final int KEEP_ALIVE_SECONDS = 10;
 
