@@ -16,7 +16,7 @@ public final class Bench {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     switch (what) {
       case "propagation" -> TripPropagation.main(rest);
-      case "overhead" -> Overhead.main(rest);
+      case "overhead" -> dev.airbag.bench.overhead.Overhead.main(rest);
       case "chaos" -> Chaos.main(rest);
       case "jmh" -> {
         JmhRunner.main(Path.of(System.getProperty("airbag.bench.out", "bench-results")), rest);

@@ -24,13 +24,13 @@ import javax.management.remote.JMXServiceURL;
  * A gateway node in its own JVM, as users run it, and what it costs: CPU time and heap allocated
  * (read over JMX after attaching to the process) and peak RSS (from /proc).
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
   /**
    * The JVM flags {@code scripts/airbag} gives a node by default: a fixed heap, native memory
    * trimmed every 2 s.
    */
-  static final List<String> JVM_FLAGS =
+  public static final List<String> JVM_FLAGS =
       List.of(
           "-Xms256m",
           "-Xmx256m",
@@ -41,7 +41,7 @@ final class NodeProcess implements AutoCloseable {
    * The environment {@code scripts/airbag} gives a node by default: at most two glibc malloc
    * arenas.
    */
-  static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
+  public static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
   /** What Hazelcast needs opened on Java 17; the same list as {@code scripts/airbag}. */
   private static final List<String> HAZELCAST_FLAGS =
@@ -61,7 +61,7 @@ final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final int port;
+  public final int port;
   private final Process process;
   private JMXConnector jmx;
   private com.sun.management.ThreadMXBean threads;
@@ -81,8 +81,8 @@ final class NodeProcess implements AutoCloseable {
    * @param extraJvmArgs more JVM flags (for example {@code -XX:StartFlightRecording=...}), may be
    *     blank
    */
-  static NodeProcess start(Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log)
-      throws Exception {
+  public static NodeProcess start(
+      Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log) throws Exception {
     return start(airbagJar, config, cluster, extraJvmArgs, log, freePort());
   }
 
@@ -90,7 +90,7 @@ final class NodeProcess implements AutoCloseable {
    * As {@link #start(Path, Path, Path, String, Path)}, on a given port (a node restarted where it
    * was).
    */
-  static NodeProcess start(
+  public static NodeProcess start(
       Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path log, int port)
       throws Exception {
     List<String> command =
@@ -115,7 +115,8 @@ final class NodeProcess implements AutoCloseable {
    * flags: the throughput of a Vert.x gateway with nothing of Airbag in it, measured as a node's
    * is.
    */
-  static NodeProcess startBare(int upstreamPort, String extraJvmArgs, Path log) throws Exception {
+  public static NodeProcess startBare(int upstreamPort, String extraJvmArgs, Path log)
+      throws Exception {
     int port = freePort();
     return launch(
         List.of(
@@ -159,7 +160,7 @@ final class NodeProcess implements AutoCloseable {
    * Removes a run's working directory (configs, node logs) once the run has written its report;
    * after a failed run it is kept, and named, so the nodes' logs can be read.
    */
-  static void tidy(Path work, boolean succeeded) throws IOException {
+  public static void tidy(Path work, boolean succeeded) throws IOException {
     if (!succeeded) {
       System.err.println("bench: the nodes' configs and logs are kept in " + work);
       return;
@@ -172,7 +173,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Starts {@code count} nodes one after another, each joining {@code cluster}. */
-  static List<NodeProcess> startAll(
+  public static List<NodeProcess> startAll(
       int count, Path airbagJar, Path config, Path cluster, String extraJvmArgs, Path logDir)
       throws Exception {
     List<NodeProcess> nodes = new ArrayList<>();
@@ -223,28 +224,28 @@ final class NodeProcess implements AutoCloseable {
    * A full collection in the node, as JMH makes between iterations: what the warm-up left is not
    * the measurement's to pay.
    */
-  void collectGarbage() {
+  public void collectGarbage() {
     memory.gc();
   }
 
   /** Milliseconds the node's JIT compilers have spent so far (all compiler threads). */
-  long jitMillis() {
+  public long jitMillis() {
     return jit.getTotalCompilationTime();
   }
 
   /** CPU time the node has used so far, all threads, user and system. */
-  long cpuNanos() {
+  public long cpuNanos() {
     return os.getProcessCpuTime();
   }
 
   /** Heap bytes allocated so far by the node's live threads (event loops, workers, Hazelcast). */
-  long allocatedBytes() {
+  public long allocatedBytes() {
     return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
         .filter(b -> b > 0)
         .sum();
   }
 
-  long peakRssKb() throws IOException {
+  public long peakRssKb() throws IOException {
     return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
         .filter(l -> l.startsWith("VmHWM:"))
         .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
@@ -256,7 +257,7 @@ final class NodeProcess implements AutoCloseable {
    * How often the node's API event loops ran late so far ({@code airbag_event_loop_delay_seconds},
    * all loops): {@code [ticks, late by more than 10 ms, late by more than 50 ms]}.
    */
-  long[] loopStalls() throws Exception {
+  public long[] loopStalls() throws Exception {
     String scrape =
         HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -287,7 +288,7 @@ final class NodeProcess implements AutoCloseable {
    * times scheduled in]}. On cores shared with other busy processes the second is latency the node
    * adds without any work of its own. Zeros where the kernel keeps no such figures.
    */
-  long[] loopSchedstat() {
+  public long[] loopSchedstat() {
     long[] sum = new long[3];
     try (DirectoryStream<Path> tasks =
         Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
@@ -313,7 +314,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** POSTs to the node's admin API (no admin key is configured in benchmarks). */
-  void admin(String path) throws Exception {
+  public void admin(String path) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -379,7 +380,7 @@ final class NodeProcess implements AutoCloseable {
    * The bundled loopback cluster config under a cluster name and ports of its own, so no other
    * cluster mixes in.
    */
-  static Path clusterConfig(Path work, String name, int firstPort) throws IOException {
+  public static Path clusterConfig(Path work, String name, int firstPort) throws IOException {
     String xml;
     try (java.io.InputStream in =
         dev.airbag.node.cluster.Cluster.class
@@ -398,7 +399,7 @@ final class NodeProcess implements AutoCloseable {
     return file;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0)) {
       return probe.getLocalPort();
     }

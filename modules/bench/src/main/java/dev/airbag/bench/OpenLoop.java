@@ -23,55 +23,55 @@ import org.HdrHistogram.Histogram;
  * <p>The generator is a verticle on one event loop; its HTTP client lives as long as it does, so a
  * run after the warm-up finds its connections open.
  */
-final class OpenLoop extends VerticleBase {
+public final class OpenLoop extends VerticleBase {
 
   /** One path under load: where to send (round robin over ports), and what came back. */
-  static final class Target {
-    final String name;
-    final List<Integer> ports;
-    final String path;
-    final Histogram micros = new Histogram(60_000_000L, 3);
-    long sent;
-    long ok;
-    long errors;
+  public static final class Target {
+    public final String name;
+    public final List<Integer> ports;
+    public final String path;
+    public final Histogram micros = new Histogram(60_000_000L, 3);
+    public long sent;
+    public long ok;
+    public long errors;
 
     /** Still unanswered when the run's grace period ended: counted, never waited for. */
-    long unanswered;
+    public long unanswered;
 
     /**
      * Sends again to the next port when a connection fails (a node died), as a client behind a load
      * balancer would.
      */
-    boolean retryElsewhere;
+    public boolean retryElsewhere;
 
     /** Requests sent again to another port after a connection failure. */
-    long retried;
+    public long retried;
 
     /**
      * Each request's latency in microseconds by its place in the schedule, -1 for a failed or
      * unanswered one: every target's n-th request left at the same moment, so two targets compare
      * request by request.
      */
-    long[] bySlot = new long[0];
+    public long[] bySlot = new long[0];
 
     /**
      * When each request's first body bytes arrived, in microseconds from its intended send time, by
      * its place in the schedule, -1 for a failed one: for a stream, its first token.
      */
-    long[] firstBySlot = new long[0];
+    public long[] firstBySlot = new long[0];
 
-    Target(String name, List<Integer> ports, String path) {
+    public Target(String name, List<Integer> ports, String path) {
       this.name = name;
       this.ports = List.copyOf(ports);
       this.path = path;
     }
 
-    Target(String name, int port, String path) {
+    public Target(String name, int port, String path) {
       this(name, List.of(port), path);
     }
 
     /** The same path with nothing counted yet. */
-    Target fresh() {
+    public Target fresh() {
       Target t = new Target(name, ports, path);
       t.retryElsewhere = retryElsewhere;
       return t;
@@ -81,7 +81,7 @@ final class OpenLoop extends VerticleBase {
      * Adds a later run of the same path to this one: counts, latencies, and its slots after this
      * one's, so two targets merged run by run still pair request by request.
      */
-    void append(Target later) {
+    public void append(Target later) {
       int n = (int) sent;
       bySlot = Arrays.copyOf(bySlot, n + (int) later.sent);
       System.arraycopy(later.bySlot, 0, bySlot, n, (int) later.sent);
@@ -100,7 +100,7 @@ final class OpenLoop extends VerticleBase {
      * microseconds, sorted (negative when this one answered first); pairs where either failed are
      * left out.
      */
-    long[] addedOver(Target base) {
+    public long[] addedOver(Target base) {
       return added(bySlot, base.bySlot, (int) Math.min(sent, base.sent));
     }
 
@@ -108,7 +108,7 @@ final class OpenLoop extends VerticleBase {
      * As {@link #addedOver}, to the first body bytes: for a stream, what the path added to its
      * first token.
      */
-    long[] firstAddedOver(Target base) {
+    public long[] firstAddedOver(Target base) {
       return added(firstBySlot, base.firstBySlot, (int) Math.min(sent, base.sent));
     }
 
@@ -129,7 +129,7 @@ final class OpenLoop extends VerticleBase {
      * The {@code percentile} of the first body bytes' arrival over the requests answered, in
      * microseconds.
      */
-    long firstMicrosAt(double percentile) {
+    public long firstMicrosAt(double percentile) {
       long[] answered =
           Arrays.stream(firstBySlot, 0, (int) sent).filter(m -> m >= 0).sorted().toArray();
       return answered.length == 0
@@ -140,7 +140,7 @@ final class OpenLoop extends VerticleBase {
     /**
      * Sustained: every request answered with 200 and the 99th percentile under {@code p99Millis}.
      */
-    boolean sustained(double p99Millis) {
+    public boolean sustained(double p99Millis) {
       return errors == 0
           && unanswered == 0
           && micros.getValueAtPercentile(99) / 1000.0 <= p99Millis;
@@ -173,7 +173,7 @@ final class OpenLoop extends VerticleBase {
   }
 
   /** Deploys a generator on an event loop of its own; undeploy it to close its connections. */
-  static Future<OpenLoop> start(Vertx vertx) {
+  public static Future<OpenLoop> start(Vertx vertx) {
     OpenLoop loop = new OpenLoop();
     return vertx.deployVerticle(loop).map(id -> loop);
   }
@@ -182,7 +182,8 @@ final class OpenLoop extends VerticleBase {
    * Sends to every target at {@code ratePerTarget} req/s for {@code millis}, then waits for the
    * stragglers.
    */
-  Future<List<Target>> run(List<Target> targets, int ratePerTarget, long millis, Buffer body) {
+  public Future<List<Target>> run(
+      List<Target> targets, int ratePerTarget, long millis, Buffer body) {
     List<Target> fresh = targets.stream().map(Target::fresh).toList();
     Promise<List<Target>> done = Promise.promise();
     context.runOnContext(

@@ -1,4 +1,4 @@
-package dev.airbag.bench;
+package dev.airbag.bench.overhead;
 
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;

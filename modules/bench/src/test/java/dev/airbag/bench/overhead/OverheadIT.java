@@ -1,4 +1,4 @@
-package dev.airbag.bench;
+package dev.airbag.bench.overhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ class OverheadIT {
     JsonObject report =
         Overhead.run(100, 1, out, Path.of(System.getProperty("airbag.jar")), java.util.Set.of());
 
-    for (Overhead.Scenario s : Overhead.scenarios(0)) {
+    for (Scenario s : Scenarios.all(0)) {
       JsonObject paths =
           report.getJsonObject("scenarios").getJsonObject(s.key()).getJsonObject("paths");
       for (String path : new String[] {"direct", "airbag"}) {
