@@ -2,8 +2,8 @@ package dev.airbag.node.routing;
 
 import dev.airbag.core.chat.ChatRequest;
 import dev.airbag.core.config.CannedSettings;
-import dev.airbag.core.config.Deployment;
 import dev.airbag.core.outcome.Outcome;
+import dev.airbag.core.routing.Candidate;
 import dev.airbag.core.routing.Tier;
 import dev.airbag.core.routing.TierPlan;
 import dev.airbag.core.time.Clock;
@@ -19,7 +19,6 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,9 +60,6 @@ public final class ChatRouter {
     this.requestTimeout = requestTimeout;
   }
 
-  /** One deployment of one tier, in the order it will be tried. */
-  private record Candidate(Tier tier, Deployment deployment) {}
-
   /**
    * Routes a request; one for a model group that does not exist is refused (404) without a call.
    */
@@ -87,10 +83,10 @@ public final class ChatRouter {
                 metrics.served(request.model(), tier);
                 minutes.served(request.model(), tier);
               }
-              DrillTally watch = drills.watching(request.model(), sentAt);
-              if (watch != null && watch.counts(origin)) {
+              DrillTally tally = drills.tallying(request.model(), sentAt);
+              if (tally != null && tally.counts(origin)) {
                 RoutedAnswer.Served served = answer instanceof RoutedAnswer.Served s ? s : null;
-                watch.observe(
+                tally.observe(
                     sentAt,
                     clock.nanoTime() - started,
                     served == null ? null : served.deployment(),
@@ -113,15 +109,7 @@ public final class ChatRouter {
   }
 
   private List<Candidate> candidates(List<Tier> tiers) {
-    List<Candidate> out = new ArrayList<>();
-    int start = rotation++;
-    for (Tier tier : tiers) {
-      int n = tier.deployments().size();
-      for (int i = 0; i < n; i++) {
-        out.add(new Candidate(tier, tier.deployments().get(Math.floorMod(start + i, n))));
-      }
-    }
-    return out;
+    return Candidate.inOrder(tiers, rotation++);
   }
 
   /** The state of one request's way down the chain. */
