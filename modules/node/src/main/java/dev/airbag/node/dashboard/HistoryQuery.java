@@ -45,7 +45,8 @@ public final class HistoryQuery {
     long to = nowMillis - Math.floorMod(nowMillis, HistoryWriter.MINUTE_MILLIS);
     return records(from, to, members)
         .compose(
-            records -> vertx.executeBlocking(() -> aggregate(records, from, to, node, members)));
+            records ->
+                vertx.executeBlocking(() -> aggregate(config, records, from, to, node, members)));
   }
 
   private Future<List<JsonObject>> records(long from, long to, List<String> members) {
@@ -67,8 +68,18 @@ public final class HistoryQuery {
     return map.compose(m -> m.values()).map(List::copyOf);
   }
 
-  private JsonObject aggregate(
-      List<JsonObject> records, long from, long to, String node, List<String> members) {
+  /**
+   * The minutes {@code from}..{@code to} (minute starts) of {@code records} as the page draws them:
+   * every node's added up ({@code node} null) or one node's; the members and every node that wrote
+   * a record are listed.
+   */
+  static JsonObject aggregate(
+      GatewayConfig config,
+      List<JsonObject> records,
+      long from,
+      long to,
+      String node,
+      List<String> members) {
     int n = (int) ((to - from) / HistoryWriter.MINUTE_MILLIS) + 1;
     TreeSet<String> nodes = new TreeSet<>(members);
     // Per deployment and minute: calls, failures, judged, judge sum, the worst state, the merged
