@@ -24,6 +24,7 @@ import dev.airbag.node.cluster.EventLog;
 import dev.airbag.node.drill.DrillOverride;
 import dev.airbag.node.drill.DrillSightings;
 import dev.airbag.node.drill.DrillsInForce;
+import dev.airbag.node.drill.Sightings;
 import dev.airbag.node.telemetry.MinuteCounters;
 import dev.airbag.node.telemetry.NodeMetrics;
 import io.vertx.core.Future;
@@ -431,14 +432,10 @@ public final class BreakerVerticle extends VerticleBase {
         && call.outcome().countsAgainstProvider()
         && !drill.drill().equals(firstFailureSeen)) {
       firstFailureSeen = drill.drill();
-      sightings.record(
+      sightings.firstFailure(
           drill.drill(),
-          "first_failure",
-          new JsonObject()
-              .put("node", node)
-              .put("at", clock.nowMillis())
-              .put("latency_ms", call.latencyMillis())
-              .put("outcome", call.outcome().label()));
+          new Sightings.FirstFailure(
+              node, clock.nowMillis(), call.latencyMillis(), call.outcome().label()));
     }
     if (call.benchMillis() >= 0) {
       retryAfterUntil = Math.max(retryAfterUntil, clock.nowMillis() + call.benchMillis());
@@ -475,14 +472,12 @@ public final class BreakerVerticle extends VerticleBase {
           s.reason().map(TripReason::label).orElse("none"));
       DrillOverride drill = drills.active(deployment.id(), clock.nowMillis());
       if (drill != null && state == BreakerState.OPEN) {
-        sightings.record(
+        sightings.opened(
             drill.drill(),
-            "opened/" + node,
-            new JsonObject()
-                .put("node", node)
-                .put("at", clock.nowMillis())
-                .put("reason", s.reason().map(TripReason::label).orElse(null))
-                .put("detail", s.detail().orElse(null)));
+            node,
+            clock.nowMillis(),
+            s.reason().map(TripReason::label).orElse(null),
+            s.detail().orElse(null));
       }
     }
     if (current.state() != state

@@ -21,20 +21,39 @@ public final class DrillReport {
    * What the drill's node saw of the target's breaker: when it first read OPEN (and how), passed
    * its probe, closed.
    */
-  record Recovery(long openedAt, JsonObject opened, long probePassedAt, long closedAt) {}
+  record Recovery(long openedAt, BreakerAtOpen opened, long probePassedAt, long closedAt) {}
 
   /**
-   * Adds the checks and the verdict to a finished drill's report, whose {@code traffic} holds every
-   * node's figures.
+   * The target's breaker as the drill's node first read it OPEN: why, and the judge's figures.
+   *
+   * @param judgeMean null when nothing was judged
+   */
+  record BreakerAtOpen(String reason, String detail, Double judgeMean, long judged) {
+
+    /** From the breaker's snapshot, as {@code /admin/breakers} shows it. */
+    static BreakerAtOpen of(JsonObject breaker) {
+      JsonObject judge = breaker.getJsonObject("judge");
+      return new BreakerAtOpen(
+          breaker.getString("reason"),
+          breaker.getString("reason_detail"),
+          judge.getDouble("mean"),
+          judge.getLong("judged"));
+    }
+  }
+
+  /**
+   * Adds the checks and the verdict to a finished drill's report: {@code traffic} is every node's
+   * figures merged, {@code unanswered} the drill's requests that got no answer at all.
    */
   static JsonObject verdict(
       JsonObject report,
       DrillPlan plan,
       DrillOverride override,
-      Map<String, JsonObject> sightings,
+      TrafficFigures traffic,
+      long unanswered,
+      Sightings sightings,
       List<String> members,
       Recovery recovery) {
-    JsonObject traffic = report.getJsonObject("traffic");
     JsonArray checks = new JsonArray();
     if (plan.kind() == DrillKind.FAILOVER) {
       checks.add(firstFailureFast(plan, sightings));
@@ -45,8 +64,8 @@ public final class DrillReport {
     checks.add(p95WithinSlo(plan, traffic));
     checks.add(openedEverywhere(sightings, members));
     checks.add(cameBack(plan, override, recovery));
-    long requests = traffic.getLong("requests") + traffic.getLong("unanswered");
-    long errors = traffic.getLong("user_visible_errors");
+    long requests = traffic.requests() + unanswered;
+    long errors = traffic.userVisibleErrors() + unanswered;
     checks.add(
         check(
             "no_user_visible_error",
@@ -57,38 +76,38 @@ public final class DrillReport {
     return report.put("status", passed ? "passed" : "failed").put("checks", checks);
   }
 
-  private static JsonObject firstFailureFast(DrillPlan plan, Map<String, JsonObject> sightings) {
-    JsonObject first = sightings.get("first_failure");
+  private static JsonObject firstFailureFast(DrillPlan plan, Sightings sightings) {
     long timeout = plan.target().timeout().toMillis();
-    if (first == null) {
+    if (sightings.firstFailure().isEmpty()) {
       return check(
           "first_failure_fast",
           "The first failure was fast",
           false,
           "no call to " + plan.target().id() + " failed during the window");
     }
-    long latency = first.getLong("latency_ms");
+    Sightings.FirstFailure first = sightings.firstFailure().get();
+    long latency = first.latencyMillis();
     return check(
         "first_failure_fast",
         "The first failure was fast",
         latency < timeout,
-        first.getString("outcome")
+        first.outcome()
             + " after "
             + latency
             + " ms on node "
-            + first.getString("node")
+            + first.node()
             + " (per-call timeout "
             + timeout
             + " ms)");
   }
 
-  private static JsonObject nextTierWithinOneRetry(JsonObject t) {
-    long window = t.getLong("window_requests");
-    long elsewhere = t.getLong("window_elsewhere");
-    long pickedUp = t.getLong("window_elsewhere_answered");
-    long byTarget = t.getLong("window_by_target");
-    int maxAttempts = t.getInteger("window_elsewhere_max_attempts");
-    JsonObject by = t.getJsonObject("window_answered_by");
+  private static JsonObject nextTierWithinOneRetry(TrafficFigures t) {
+    long window = t.windowRequests();
+    long elsewhere = t.windowElsewhere();
+    long pickedUp = t.windowElsewhereAnswered();
+    long byTarget = t.windowByTarget();
+    int maxAttempts = t.windowElsewhereMaxAttempts();
+    Map<String, Long> by = new java.util.TreeMap<>(t.windowAnsweredBy());
     boolean passed = pickedUp > 0 && pickedUp == elsewhere && maxAttempts <= 2;
     String figure =
         pickedUp == 0
@@ -99,7 +118,7 @@ public final class DrillReport {
                 + " window requests answered by "
                 + String.join(
                     ", ",
-                    by.fieldNames().stream().sorted().map(k -> k + ": " + by.getValue(k)).toList())
+                    by.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
                 + ", at most "
                 + maxAttempts
                 + " attempts each"
@@ -121,33 +140,25 @@ public final class DrillReport {
           false,
           plan.target().id() + "'s breaker never opened during the window");
     }
-    JsonObject b = recovery.opened();
-    JsonObject judge = b.getJsonObject("judge");
-    String how =
-        "OPEN ("
-            + b.getString("reason")
-            + (b.getString("reason_detail") == null ? "" : ": " + b.getString("reason_detail"))
-            + ")";
-    boolean byJudge =
-        "quality".equals(b.getString("reason")) && "judge".equals(b.getString("reason_detail"));
+    BreakerAtOpen b = recovery.opened();
+    String how = "OPEN (" + b.reason() + (b.detail() == null ? "" : ": " + b.detail()) + ")";
+    boolean byJudge = "quality".equals(b.reason()) && "judge".equals(b.detail());
     return check(
         "judge_saw_it",
         "The judge saw it",
         byJudge,
         how
             + " with a judge mean of "
-            + (judge.getValue("mean") == null
-                ? "n/a"
-                : String.format(Locale.ROOT, "%.2f", judge.getDouble("mean")))
+            + (b.judgeMean() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", b.judgeMean()))
             + " over "
-            + judge.getLong("judged")
+            + b.judged()
             + " judged answers (trips below "
             + plan.target().breaker().judgeThreshold()
             + ")");
   }
 
-  private static JsonObject p95WithinSlo(DrillPlan plan, JsonObject traffic) {
-    Double p95 = traffic.getDouble("p95_ms");
+  private static JsonObject p95WithinSlo(DrillPlan plan, TrafficFigures traffic) {
+    Double p95 = traffic.latencyMillis(95);
     if (p95 == null) {
       return check("p95_within_slo", "p95 within the SLO", false, "no request completed");
     }
@@ -159,24 +170,17 @@ public final class DrillReport {
             Locale.ROOT,
             "p95 %.1f ms (p50 %.1f, p99 %.1f, max %.1f) against %d ms",
             p95,
-            traffic.getDouble("p50_ms"),
-            traffic.getDouble("p99_ms"),
-            traffic.getDouble("max_ms"),
+            traffic.latencyMillis(50),
+            traffic.latencyMillis(99),
+            traffic.maxMillis(),
             plan.sloP95Millis()));
   }
 
-  private static JsonObject openedEverywhere(
-      Map<String, JsonObject> sightings, List<String> members) {
-    TreeSet<String> opened = new TreeSet<>();
-    sightings.keySet().stream()
-        .filter(k -> k.startsWith("opened/"))
-        .forEach(k -> opened.add(k.substring("opened/".length())));
+  private static JsonObject openedEverywhere(Sightings sightings, List<String> members) {
+    TreeSet<String> opened = new TreeSet<>(sightings.openedAt().keySet());
     List<String> missing = members.stream().filter(m -> !opened.contains(m)).toList();
     java.util.LongSummaryStatistics at =
-        sightings.entrySet().stream()
-            .filter(e -> e.getKey().startsWith("opened/"))
-            .mapToLong(e -> e.getValue().getLong("at"))
-            .summaryStatistics();
+        sightings.openedAt().values().stream().mapToLong(Long::longValue).summaryStatistics();
     String figure =
         (members.size() - missing.size())
             + " of "

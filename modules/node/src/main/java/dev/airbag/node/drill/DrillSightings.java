@@ -24,11 +24,24 @@ public final class DrillSightings {
     this.vertx = vertx;
   }
 
-  /**
-   * Records {@code sighting} as {@code what} of {@code drill}, unless one is there already; never
-   * fails.
-   */
-  public void record(String drill, String what, JsonObject sighting) {
+  /** The first failed call to {@code drill}'s target, unless one is there already; never fails. */
+  public void firstFailure(String drill, Sightings.FirstFailure failure) {
+    record(drill, Sightings.FIRST_FAILURE, failure.toJson());
+  }
+
+  /** {@code node}'s breaker for {@code drill}'s target read OPEN at {@code atMillis}, and why. */
+  public void opened(String drill, String node, long atMillis, String reason, String detail) {
+    record(
+        drill,
+        Sightings.OPENED + node,
+        new JsonObject()
+            .put("node", node)
+            .put("at", atMillis)
+            .put("reason", reason)
+            .put("detail", detail));
+  }
+
+  private void record(String drill, String what, JsonObject sighting) {
     vertx
         .sharedData()
         .<String, JsonObject>getAsyncMap(Addresses.DRILL_SIGHTING_MAP)
@@ -40,8 +53,8 @@ public final class DrillSightings {
                         "could not record " + what + " of drill " + drill + ": " + e.getMessage()));
   }
 
-  /** Every sighting of {@code drill}, by what was seen. */
-  Future<Map<String, JsonObject>> of(String drill) {
+  /** Every sighting of {@code drill}. */
+  Future<Sightings> of(String drill) {
     String prefix = drill + "/";
     return vertx
         .sharedData()
@@ -53,6 +66,7 @@ public final class DrillSightings {
                     .filter(e -> e.getKey().startsWith(prefix))
                     .collect(
                         Collectors.toMap(
-                            e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)));
+                            e -> e.getKey().substring(prefix.length()), Map.Entry::getValue)))
+        .map(Sightings::of);
   }
 }

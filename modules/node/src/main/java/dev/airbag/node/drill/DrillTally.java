@@ -2,15 +2,12 @@ package dev.airbag.node.drill;
 
 import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.telemetry.LatencyHistograms;
-import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * What one node saw of a drill's traffic: every request to the target's model group that counts
@@ -40,16 +37,11 @@ public final class DrillTally {
     this.drill = drill;
   }
 
-  /** The figures of a node that saw none of a drill's traffic. */
-  static JsonObject none() {
-    return new DrillTally(null).toJson();
-  }
-
   DrillOverride drill() {
     return drill;
   }
 
-  /** Whether a request from {@code caller} is traffic this drill judges Airbag by. */
+  /** Whether a request of {@code origin} is traffic this drill judges Airbag by. */
   public boolean counts(RequestOrigin origin) {
     return origin == RequestOrigin.DRILL || drill.live() && origin == RequestOrigin.USER;
   }
@@ -91,65 +83,24 @@ public final class DrillTally {
     }
   }
 
-  JsonObject toJson() {
-    return new JsonObject()
-        .put("requests", requests.sum())
-        .put("user_visible_errors", userVisibleErrors.sum())
-        .put("window_requests", windowRequests.sum())
-        .put("window_by_target", windowByTarget.sum())
-        .put("window_elsewhere", windowElsewhere.sum())
-        .put("window_elsewhere_answered", windowElsewhereAnswered.sum())
-        .put("window_elsewhere_max_attempts", windowElsewhereMaxAttempts.get())
-        .put("by_deployment", counts(byDeployment))
-        .put("window_answered_by", counts(windowAnsweredBy))
-        .put("latency_micros", LatencyHistograms.encode(micros.copy()));
+  /** What this node saw so far. */
+  TrafficFigures figures() {
+    return new TrafficFigures(
+        requests.sum(),
+        userVisibleErrors.sum(),
+        windowRequests.sum(),
+        windowByTarget.sum(),
+        windowElsewhere.sum(),
+        windowElsewhereAnswered.sum(),
+        windowElsewhereMaxAttempts.get(),
+        sums(byDeployment),
+        sums(windowAnsweredBy),
+        micros.copy());
   }
 
-  /** Every node's figures added up, the latency histograms merged into percentiles. */
-  static JsonObject merge(List<JsonObject> nodes) {
-    JsonObject sum = new JsonObject();
-    Histogram latency = LatencyHistograms.empty();
-    Map<String, Long> byDeployment = new TreeMap<>();
-    Map<String, Long> answeredBy = new TreeMap<>();
-    long[] totals = new long[6];
-    int maxAttempts = 0;
-    for (JsonObject n : nodes) {
-      totals[0] += n.getLong("requests");
-      totals[1] += n.getLong("user_visible_errors");
-      totals[2] += n.getLong("window_requests");
-      totals[3] += n.getLong("window_by_target");
-      totals[4] += n.getLong("window_elsewhere");
-      totals[5] += n.getLong("window_elsewhere_answered");
-      maxAttempts = Math.max(maxAttempts, n.getInteger("window_elsewhere_max_attempts"));
-      n.getJsonObject("by_deployment")
-          .forEach(
-              e -> byDeployment.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
-      n.getJsonObject("window_answered_by")
-          .forEach(
-              e -> answeredBy.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
-      latency.add(LatencyHistograms.decode(n.getString("latency_micros")));
-    }
-    sum.put("requests", totals[0])
-        .put("user_visible_errors", totals[1])
-        .put("window_requests", totals[2])
-        .put("window_by_target", totals[3])
-        .put("window_elsewhere", totals[4])
-        .put("window_elsewhere_answered", totals[5])
-        .put("window_elsewhere_max_attempts", maxAttempts)
-        .put("by_deployment", new JsonObject(new TreeMap<>(byDeployment)))
-        .put("window_answered_by", new JsonObject(new TreeMap<>(answeredBy)));
-    if (latency.getTotalCount() > 0) {
-      sum.put("p50_ms", LatencyHistograms.millis(latency, 50))
-          .put("p95_ms", LatencyHistograms.millis(latency, 95))
-          .put("p99_ms", LatencyHistograms.millis(latency, 99))
-          .put("max_ms", Math.round(latency.getMaxValue() / 100.0) / 10.0);
-    }
-    return sum;
-  }
-
-  private static JsonObject counts(Map<String, LongAdder> counts) {
-    JsonObject json = new JsonObject();
-    new TreeMap<>(counts).forEach((k, v) -> json.put(k, v.sum()));
-    return json;
+  private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+    Map<String, Long> out = new TreeMap<>();
+    counts.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 }

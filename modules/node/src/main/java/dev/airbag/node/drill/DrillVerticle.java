@@ -120,9 +120,9 @@ public final class DrillVerticle extends VerticleBase {
             .<JsonObject>consumer(
                 Addresses.DRILL_COLLECT,
                 m -> {
-                  DrillTally watch = drills.watch(m.body().getString("drill"));
-                  JsonObject figures = watch == null ? DrillTally.none() : watch.toJson();
-                  vertx.eventBus().send(m.body().getString("reply"), figures.put("node", node));
+                  DrillTally tally = drills.tally(m.body().getString("drill"));
+                  TrafficFigures figures = tally == null ? TrafficFigures.none() : tally.figures();
+                  vertx.eventBus().send(m.body().getString("reply"), figures.toWire());
                 })
             .completion();
     Future<Void> starting =
@@ -210,22 +210,22 @@ public final class DrillVerticle extends VerticleBase {
    * nodes} of them, or those in by {@link #COLLECT_MILLIS} (a node that died mid-drill took its
    * figures along).
    */
-  private Future<JsonObject> collect(String drill, int nodes) {
+  private Future<TrafficFigures> collect(String drill, int nodes) {
     String replies = Addresses.drillCollectReplies(drill);
-    List<JsonObject> got = new ArrayList<>();
-    Promise<JsonObject> merged = Promise.promise();
+    List<TrafficFigures> got = new ArrayList<>();
+    Promise<TrafficFigures> merged = Promise.promise();
     var consumer =
         vertx
             .eventBus()
             .<JsonObject>consumer(
                 replies,
                 m -> {
-                  got.add(m.body());
+                  got.add(TrafficFigures.fromWire(m.body()));
                   if (got.size() >= nodes) {
-                    merged.tryComplete(DrillTally.merge(got));
+                    merged.tryComplete(TrafficFigures.merge(got));
                   }
                 });
-    long timer = vertx.setTimer(COLLECT_MILLIS, t -> merged.tryComplete(DrillTally.merge(got)));
+    long timer = vertx.setTimer(COLLECT_MILLIS, t -> merged.tryComplete(TrafficFigures.merge(got)));
     consumer
         .completion()
         .onSuccess(
@@ -356,7 +356,7 @@ public final class DrillVerticle extends VerticleBase {
     boolean asking;
 
     /** The target's breaker as this node saw it when first OPEN, and when it came back. */
-    JsonObject opened;
+    DrillReport.BreakerAtOpen opened;
 
     long openedAt = -1;
     long probePassedAt = -1;
@@ -438,7 +438,7 @@ public final class DrillVerticle extends VerticleBase {
       BreakerState state = BreakerState.valueOf(breaker.getString("state"));
       if (state == BreakerState.OPEN && openedAt < 0) {
         openedAt = now;
-        opened = breaker;
+        opened = DrillReport.BreakerAtOpen.of(breaker);
       }
       if (phase != Phase.RECOVERY || !cooldownCut || openedAt < 0) {
         return;
@@ -512,6 +512,8 @@ public final class DrillVerticle extends VerticleBase {
                                 report,
                                 plan,
                                 override,
+                                traffic,
+                                unanswered,
                                 seen,
                                 members,
                                 new DrillReport.Recovery(
@@ -567,11 +569,12 @@ public final class DrillVerticle extends VerticleBase {
     }
 
     /** Every node's watch of the traffic, merged, with what only this node's client saw. */
-    JsonObject traffic(JsonObject merged) {
+    JsonObject traffic(TrafficFigures merged) {
       return merged
+          .toReport()
           .put("sent", plan.live() ? null : sent)
           .put("unanswered", unanswered)
-          .put("user_visible_errors", merged.getLong("user_visible_errors") + unanswered);
+          .put("user_visible_errors", merged.userVisibleErrors() + unanswered);
     }
 
     void store(JsonObject report) {

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The drill overrides in force on this node, by deployment, and the watches of their traffic. Each
+ * The drill overrides in force on this node, by deployment, and the tallies of their traffic. Each
  * deployment's verticle is the only writer of its entry; lanes read it on every call. An entry
  * stays after its time (the drill's recovery still needs to know it), but {@link #active} reads it
  * as absent then.
@@ -13,8 +13,8 @@ public final class DrillsInForce {
 
   private final Map<String, DrillOverride> overrides = new ConcurrentHashMap<>();
 
-  /** By model group: the latest drill's watch of its traffic. */
-  private final Map<String, DrillTally> watches = new ConcurrentHashMap<>();
+  /** By model group: the latest drill's tally of its traffic. */
+  private final Map<String, DrillTally> tallies = new ConcurrentHashMap<>();
 
   /**
    * The override on {@code deployment} at {@code nowMillis}, or null: a null check on the healthy
@@ -47,15 +47,15 @@ public final class DrillsInForce {
     return false;
   }
 
-  /** The watch on {@code modelGroup}'s traffic while a drill wants it, or null. */
-  public DrillTally watching(String modelGroup, long nowMillis) {
-    DrillTally w = watches.get(modelGroup);
+  /** The tally of {@code modelGroup}'s traffic while a drill wants it, or null. */
+  public DrillTally tallying(String modelGroup, long nowMillis) {
+    DrillTally w = tallies.get(modelGroup);
     return w != null && nowMillis < w.drill().watchUntilMillis() ? w : null;
   }
 
-  /** This node's watch of {@code drill}, or null when it never heard of it. */
-  DrillTally watch(String drill) {
-    for (DrillTally w : watches.values()) {
+  /** This node's tally of {@code drill}, or null when it never heard of it. */
+  DrillTally tally(String drill) {
+    for (DrillTally w : tallies.values()) {
       if (w.drill().drill().equals(drill)) {
         return w;
       }
@@ -64,13 +64,13 @@ public final class DrillsInForce {
   }
 
   /**
-   * Takes a drill's override in, and starts watching its traffic unless this drill is known
+   * Takes a drill's override in, and starts a tally of its traffic unless this drill is known
    * already.
    */
   public void put(DrillOverride override) {
     DrillOverride before = overrides.put(override.deployment(), override);
     if (before == null || !before.drill().equals(override.drill())) {
-      watches.put(override.modelGroup(), new DrillTally(override));
+      tallies.put(override.modelGroup(), new DrillTally(override));
     }
   }
 }

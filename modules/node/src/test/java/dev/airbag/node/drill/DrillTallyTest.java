@@ -34,7 +34,7 @@ class DrillTallyTest {
     tally.observe(2_000, 3_000_000, "secondary", "secondary", false, 2);
     tally.observe(3_000, 4_000_000, null, "canned", true, 3);
     tally.observe(UNTIL + 1, 1_000_000, "primary", "primary", false, 1); // after the window
-    JsonObject figures = tally.toJson();
+    JsonObject figures = tally.figures().toReport();
     assertThat(figures.getLong("requests")).isEqualTo(4);
     assertThat(figures.getLong("user_visible_errors")).isEqualTo(1);
     assertThat(figures.getLong("window_requests")).isEqualTo(3);
@@ -48,14 +48,21 @@ class DrillTallyTest {
   }
 
   @Test
-  void everyNodesFiguresAddUpAndTheirLatenciesMergeIntoPercentiles() {
+  void everyNodesFiguresAddUpAcrossTheWireAndTheirLatenciesMergeIntoPercentiles() {
     DrillTally a = new DrillTally(DRILL);
     DrillTally b = new DrillTally(DRILL);
     for (int i = 0; i < 99; i++) {
       a.observe(1_000, 10_000_000, "secondary", "secondary", false, 2); // 10 ms
     }
     b.observe(1_000, 500_000_000, "secondary", "secondary", false, 4); // 500 ms
-    JsonObject merged = DrillTally.merge(List.of(a.toJson(), b.toJson(), DrillTally.none()));
+    // a's figures cross the event bus as another node's would; b's are this node's own
+    JsonObject merged =
+        TrafficFigures.merge(
+                List.of(
+                    TrafficFigures.fromWire(a.figures().toWire()),
+                    b.figures(),
+                    TrafficFigures.none()))
+            .toReport();
     assertThat(merged.getLong("requests")).isEqualTo(100);
     assertThat(merged.getLong("window_elsewhere_answered")).isEqualTo(100);
     assertThat(merged.getInteger("window_elsewhere_max_attempts")).isEqualTo(4);
