@@ -19,9 +19,8 @@ final class Alternation {
 
   /**
    * How many measurements' length a node and its twin are each measured: a rise of 10% at p99 is
-   * finer than one measurement's noise here (the judge against its twin read -8% to +30% in six
-   * runs of 20 s each, a burst of the host landing in one node's slices and not the other's); three
-   * times the slices average three times as many bursts.
+   * finer than one measurement's noise on a shared host (a burst lands in one node's slices and not
+   * the other's); three times the slices average three times as many bursts.
    */
   static final int TWIN_MEASUREMENTS = 3;
 
@@ -29,10 +28,9 @@ final class Alternation {
    * Loads a scenario's node and its healthy twin alternately, as they will be measured, a
    * measurement's length at a time, until {@code nodes} (both) compiled under {@link
    * #LUKEWARM_SETTLED_MS} per second of load each (at most {@link #LUKEWARM_ROUNDS} times); returns
-   * the seconds it took. A path that runs at a fraction of the rate reaches C2 minutes after the
-   * hot path: the judge's calls (5%) were still compiled while measuring, 0.1-0.2 s a method on one
-   * of the two cores, the judge scenario's tail and not the judging's. Each node also sat idle
-   * through the other's warm-up, and came back to compile (a twin's 0.9 s in one window).
+   * the seconds it took. A path that runs at a fraction of the rate (the judge's calls) reaches C2
+   * minutes after the hot path, and each node sat idle through the other's warm-up: without this,
+   * compilation lands in the measurement.
    */
   static long settleAlternately(
       OpenLoop load,

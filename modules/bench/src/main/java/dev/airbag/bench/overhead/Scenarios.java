@@ -36,9 +36,7 @@ final class Scenarios {
             none,
             TwinKind.BARE),
         // A quarter of the rate: a streamed answer is ~37 SSE events, and at the full rate the
-        // generator and the
-        // simulator alone saturate two cores (the direct path's own p50 16-84 ms, against 0.6 ms at
-        // 500 req/s).
+        // generator and the simulator alone saturate two cores.
         new Scenario(
             "stream",
             "healthy primary, streamed",

@@ -21,8 +21,7 @@ final class ThroughputSearch {
 
   /**
    * The rates the throughput search climbs, each about an eighth above the last: with steps of a
-   * quarter (as before 2026-12-02) one step either way moved the ratio of the two paths by a
-   * quarter, 40% or 50% from one run to the next around a target of 50%.
+   * quarter, one step either way moved the ratio of the two paths by a quarter.
    */
   static final int[] LADDER = {
     1_000, 1_120, 1_250, 1_400, 1_600, 1_800, 2_000, 2_250, 2_500, 2_800, 3_200, 3_600, 4_000,
@@ -54,10 +53,7 @@ final class ThroughputSearch {
     Map<String, Integer> sustained = new LinkedHashMap<>();
     ports.keySet().forEach(path -> sustained.put(path, 0));
     // The paths climb together, each rate tried on each in turn: the host's speed moves by half
-    // within
-    // minutes, and paths climbed one after another met different hosts (the node's ratio read 35%
-    // and
-    // 70% in two runs an hour apart on the same code).
+    // within minutes, so paths climbed one after another would meet different hosts.
     for (int rate : LADDER) {
       if (rate > cap || ports.isEmpty()) {
         break;

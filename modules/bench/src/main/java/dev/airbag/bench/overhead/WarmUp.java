@@ -30,11 +30,10 @@ final class WarmUp {
    * measurement. So the quiet steps count from the first close seen at the simulators, and the
    * settling also waits for {@link #IDLE_OUT_MS} without a new connection: then every connection a
    * stall of the warm-up opened has closed. The first close alone does not say so: a node's cold
-   * start at 2,000 req/s filled both of its pools (1,000 connections to the simulator), which took
-   * 20 s to drain once they began to close, and Vert.x walks every pooled connection for each call
-   * (4.2% of a node's CPU with 1,000 pooled), a cost a node under steady load does not pay, and one
-   * that would differ between a node and its twin. A short run (under 5 s, the harness's own test)
-   * waits for neither. Starting cold at the full rate would queue thousands of requests. The
+   * start fills both of its pools, which take a while to drain once they begin to close, and Vert.x
+   * walks every pooled connection for each call: a cost a node under steady load does not pay, and
+   * one that would differ between a node and its twin. A short run (under 5 s, the harness's own
+   * test) waits for neither. Starting cold at the full rate would queue thousands of requests. The
    * settling lasts at most {@link #SETTLE_MEASUREMENTS} measurements' length plus the idle-out.
    * Returns the seconds it took.
    */
