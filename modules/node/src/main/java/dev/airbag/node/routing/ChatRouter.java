@@ -6,6 +6,7 @@ import dev.airbag.core.outcome.Outcome;
 import dev.airbag.core.routing.Candidate;
 import dev.airbag.core.routing.Tier;
 import dev.airbag.core.routing.TierPlan;
+import dev.airbag.core.routing.WalkStep;
 import dev.airbag.core.time.Clock;
 import dev.airbag.node.bus.RequestOrigin;
 import dev.airbag.node.drill.DrillTally;
@@ -147,7 +148,12 @@ public final class ChatRouter {
 
     void onReply(List<Candidate> candidates, int index, Candidate candidate, ProviderReply reply) {
       attempts += reply.attempts();
-      if (reply.outcome() == Outcome.SUCCESS) {
+      List<Tier> contextChain =
+          reply.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped
+              ? plan.contextChainFor(candidate.tier().modelGroup(), chain)
+              : List.of();
+      WalkStep step = WalkStep.after(reply.outcome(), !contextChain.isEmpty());
+      if (step == WalkStep.SERVE) {
         String model =
             reply
                 .response()
@@ -165,27 +171,24 @@ public final class ChatRouter {
       }
       ProviderException failure = reply.failure().orElseThrow();
       lastFailure = Optional.of(failure);
-      if (!failure.outcome().movesOn()) {
+      if (step == WalkStep.REFUSE) {
         int status = failure.status() >= 400 && failure.status() < 500 ? failure.status() : 400;
         result.complete(
             new RoutedAnswer.Refused(
                 new Refusal(status, failure.getMessage(), null, null), attempts));
         return;
       }
-      if (failure.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED && !contextJumped) {
-        List<Tier> contextChain = plan.contextChainFor(candidate.tier().modelGroup(), chain);
-        if (!contextChain.isEmpty()) {
-          contextJumped = true;
-          next(candidates(contextChain), 0);
-          return;
-        }
+      if (step == WalkStep.CONTEXT_CHAIN) {
+        contextJumped = true;
+        next(candidates(contextChain), 0);
+        return;
       }
       next(candidates, index + 1);
     }
 
     void exhausted() {
-      if (lastFailure.map(f -> f.outcome() == Outcome.CONTEXT_WINDOW_EXCEEDED).orElse(false)) {
-        // Nobody could take a prompt this long: that is the caller's to fix, not a provider outage.
+      if (WalkStep.whenExhausted(lastFailure.map(ProviderException::outcome))
+          == WalkStep.REFUSE_TOO_LONG) {
         result.complete(
             new RoutedAnswer.Refused(
                 new Refusal(
