@@ -75,7 +75,6 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "dev.airbag.node.routing..",
-            "dev.airbag.lane..",
             "dev.airbag.node.lane..",
             "dev.airbag.node.breaker..",
             "dev.airbag.node.judge..",
