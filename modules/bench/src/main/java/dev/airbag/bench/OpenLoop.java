@@ -304,9 +304,8 @@ public final class OpenLoop extends VerticleBase {
                           t.errors++;
                         }
                         // Done once the schedule is spent and nothing is in flight; at low rates
-                        // the last
-                        // answer can arrive before the schedule's end time, so time alone is not
-                        // the test.
+                        // the last answer can arrive before the schedule's end time, so time alone
+                        // is not the test.
                         if (--inFlight[0] == 0 && next[0] >= end) {
                           finish.run();
                         }

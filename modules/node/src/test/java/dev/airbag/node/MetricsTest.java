@@ -76,10 +76,9 @@ class MetricsTest extends NodeTestBase {
       assertThat(tier()).isEqualTo("secondary");
     }
     // 5 successes and 5 failures make 10 calls at a 50% error rate: the breaker trips on the 5th
-    // failure.
-    // The trip reaches the event loops a moment after the failure's reply, so a request or two more
-    // may
-    // still call the primary: the metrics must count exactly the calls the simulator saw.
+    // failure. The trip reaches the event loops a moment after the failure's reply, so a request or
+    // two more may still call the primary: the metrics must count exactly the calls the simulator
+    // saw.
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(

@@ -207,10 +207,8 @@ final class DemoCommand implements Callable<Integer> {
   private int drill() throws Exception {
     String target = "summarize-primary";
     // The outage left breakers open or ramping; a drill rehearses a failure from a healthy cluster.
-    // A
-    // trip still in flight from the outage can outrank a close made the same moment: close until
-    // every
-    // node reads CLOSED, as an operator checking /admin/breakers before a drill would.
+    // A trip still in flight from the outage can outrank a close made the same moment: close until
+    // every node reads CLOSED, as an operator checking /admin/breakers before a drill would.
     for (int round = 0; round < 20 && !allClosed(); round++) {
       for (String deployment : List.of(target, "summarize-secondary", "summarize-tertiary")) {
         http.send(

@@ -398,8 +398,7 @@ public final class DrillVerticle extends VerticleBase {
           return;
         }
         // The cause is gone: the target need not sit out the rest of its cooldown. It still comes
-        // back
-        // only through a probe and the ramp, which is what the drill checks.
+        // back only through a probe and the ramp, which is what the drill checks.
         askBreaker(BreakerCommand.DRILL_OVER);
       }
       if (phase == Phase.RECOVERY && (closedAt >= 0 || now >= recoveryDeadline)) {

@@ -33,8 +33,7 @@ public final class ChatStream {
   public void subscribe(Context on, Handler<ChatChunk> chunks, Handler<AsyncResult<Void>> end) {
     if (Vertx.currentContext() != on) {
       // Subscribed from elsewhere: take over the buffered chunks on the subscriber's context, so
-      // they
-      // come before any chunk delivered there directly.
+      // they come before any chunk delivered there directly.
       on.runOnContext(v -> subscribe(on, chunks, end));
       return;
     }

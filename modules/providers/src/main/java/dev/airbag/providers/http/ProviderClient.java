@@ -276,11 +276,9 @@ public final class ProviderClient {
     extraHeaders.forEach(headers::set);
     adapter.headers(deployment, headers);
     // No pool-wait timeout on the request (the call's own timeout covers the wait): Vert.x 5.1 arms
-    // a timer
-    // for it whenever a request opens a connection or queues, and never cancels it, so every call
-    // to a
-    // host refusing connections kept its request, context and exception alive for the whole
-    // timeout.
+    // a timer for it whenever a request opens a connection or queues, and never cancels it, so
+    // every call to a host refusing connections kept its request, context and exception alive for
+    // the whole timeout.
     RequestOptions options =
         (stream ? streamed : plain).options().setMethod(HttpMethod.POST).setHeaders(headers);
     Buffer body = adapter.body(request, deployment, stream);
