@@ -123,6 +123,14 @@ class RequestBodiesTest {
     refused.put("{" + ok + ",\"stop\":[1]}", "stop");
     refused.put("{" + ok + ",\"stream\":\"yes\"}", "stream");
     refused.put("{" + ok + ",\"user\":{\"id\":1}}", "user");
+    // Numbers that would wrap or be cut to fit an int reach no provider.
+    refused.put("{" + ok + ",\"max_tokens\":2147483648}", "max_tokens");
+    refused.put("{" + ok + ",\"max_tokens\":4294967297}", "max_tokens");
+    refused.put("{" + ok + ",\"max_tokens\":1e999}", "max_tokens");
+    refused.put(
+        "{" + ok + ",\"max_completion_tokens\":99999999999999999999}", "max_completion_tokens");
+    refused.put("{" + ok + ",\"n\":4294967297}", "n");
+    refused.put("{" + ok + ",\"n\":1.5}", "n");
     refused.forEach(
         (body, param) ->
             assertThatThrownBy(() -> read(body))
@@ -130,6 +138,9 @@ class RequestBodiesTest {
                 .isInstanceOfSatisfying(
                     InvalidRequest.class, e -> assertThat(e.param()).as(body).isEqualTo(param)));
 
+    assertThat(read("{" + ok + ",\"max_tokens\":2147483647,\"n\":1.0}").chat().maxTokens())
+        .as("the largest int, and n as 1.0, are fine")
+        .hasValue(Integer.MAX_VALUE);
     for (String notJson :
         List.of("{not json", "{" + ok + "} {}", "{" + ok, "{" + ok + ",\"stop\":[\"a\"}")) {
       assertThatThrownBy(() -> read(notJson)).as(notJson).isInstanceOf(DecodeException.class);

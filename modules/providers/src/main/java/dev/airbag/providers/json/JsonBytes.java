@@ -207,4 +207,52 @@ public final class JsonBytes {
       to.appendBytes(bytes, offset, length);
     }
   }
+
+  /**
+   * Whether {@code bytes} are well-formed UTF-8: no overlong forms (a character disguised in more
+   * bytes than it needs), no surrogates, nothing past U+10FFFF, no sequence cut short.
+   */
+  public static boolean isUtf8(Buffer bytes) {
+    int n = bytes.length();
+    int i = 0;
+    while (i < n) {
+      int b = bytes.getByte(i) & 0xFF;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      int more;
+      int min;
+      int max = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        more = 1;
+        min = 0x80;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        more = 2;
+        min = b == 0xE0 ? 0xA0 : 0x80;
+        max = b == 0xED ? 0x9F : 0xBF;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        more = 3;
+        min = b == 0xF0 ? 0x90 : 0x80;
+        max = b == 0xF4 ? 0x8F : 0xBF;
+      } else {
+        return false; // a continuation byte alone, C0/C1 (always overlong), or F5-FF
+      }
+      if (i + more >= n) {
+        return false;
+      }
+      int second = bytes.getByte(i + 1) & 0xFF;
+      if (second < min || second > max) {
+        return false;
+      }
+      for (int k = 2; k <= more; k++) {
+        int c = bytes.getByte(i + k) & 0xFF;
+        if (c < 0x80 || c > 0xBF) {
+          return false;
+        }
+      }
+      i += more + 1;
+    }
+    return true;
+  }
 }

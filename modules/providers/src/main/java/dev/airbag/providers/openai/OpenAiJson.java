@@ -47,6 +47,10 @@ public final class OpenAiJson {
    * depend on the order of its fields.
    */
   public static CallerRequest request(Buffer body) {
+    if (!JsonBytes.isUtf8(body)) {
+      // Jackson decodes an overlong form (C0 AF for '/') as the character it disguises.
+      throw new InvalidRequest(null, "The request body is not valid UTF-8.");
+    }
     Raw raw = JsonBytes.read(body, OpenAiJson::readRequest);
     if (raw == null) {
       throw new InvalidRequest(null, "The request body must be a JSON object.");
@@ -101,7 +105,7 @@ public final class OpenAiJson {
             };
         read.add(new ChatMessage(role, content(m.content(), param + ".content")));
       }
-      if (n != null && !(n instanceof Number num && num.intValue() == 1)) {
+      if (n != null && !(n instanceof Number num && isInt(num) && num.intValue() == 1)) {
         throw new InvalidRequest("n", "only n=1 is supported");
       }
       OptionalInt max = optionalInt(maxCompletionTokens, "max_completion_tokens");
@@ -238,12 +242,26 @@ public final class OpenAiJson {
     if (v == null) {
       return OptionalInt.empty();
     }
-    if (!(v instanceof Number num)
-        || num.doubleValue() < 1
-        || num.doubleValue() != Math.floor(num.doubleValue())) {
-      throw new InvalidRequest(key, key + " must be a positive integer");
+    if (!(v instanceof Number num) || !isInt(num) || num.intValue() < 1) {
+      throw new InvalidRequest(
+          key, key + " must be a positive integer of at most " + Integer.MAX_VALUE);
     }
     return OptionalInt.of(num.intValue());
+  }
+
+  /** Whether {@code num} is a whole number an int holds: no wrap-around, no truncation. */
+  private static boolean isInt(Number num) {
+    if (num instanceof Integer || num instanceof Short || num instanceof Byte) {
+      return true;
+    }
+    if (num instanceof Long l) {
+      return l == l.intValue();
+    }
+    if (num instanceof java.math.BigInteger b) {
+      return b.bitLength() < Integer.SIZE;
+    }
+    double d = num.doubleValue();
+    return d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE;
   }
 
   private static OptionalDouble optionalDouble(Object v, String key, double min, double max) {
