@@ -2,6 +2,8 @@ package dev.airbag.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.airbag.core.config.Deployment;
+import dev.airbag.core.config.GatewayConfig;
 import dev.airbag.simulator.Fault;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -109,5 +111,35 @@ class FailoverEdgesTest extends NodeTestBase {
         .as("the primary's 5 s timeout is cut to the 400 ms deadline")
         .hasValue("canned");
     assertThat(gw.secondary.requests()).isZero();
+  }
+
+  @Test
+  void aDeploymentThatCannotEvenBeCalledFailsOverInsteadOfAnswering500() throws Exception {
+    // The loader refuses such a URL; a deployment built past it stands for anything the HTTP
+    // client throws before a byte leaves.
+    GatewayConfig loaded = gw.yamlConfig(CONFIG.formatted(5, "30s"));
+    List<Deployment> deployments = new java.util.ArrayList<>(loaded.deployments());
+    Deployment p = deployments.get(0);
+    deployments.set(
+        0,
+        new Deployment(
+            p.id(),
+            p.modelGroup(),
+            p.provider(),
+            p.model(),
+            p.apiKey(),
+            "http://127.0.0.1:99999",
+            p.timeout(),
+            p.breaker()));
+    gw.startNode(
+        new GatewayConfig(
+            loaded.source(),
+            List.copyOf(deployments),
+            loaded.router(),
+            loaded.airbag(),
+            loaded.warnings()));
+    HttpResponse<String> r = gw.chat("primary", QUESTION, false);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-airbag-tier")).hasValue("secondary");
   }
 }

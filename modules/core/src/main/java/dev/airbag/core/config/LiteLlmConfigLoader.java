@@ -203,6 +203,10 @@ public final class LiteLlmConfigLoader {
                     if (!base.startsWith("http://") && !base.startsWith("https://")) {
                       throw node.error("expected an http:// or https:// URL");
                     }
+                    String problem = urlProblem(base);
+                    if (problem != null) {
+                      throw node.error("expected an http:// or https:// URL: " + problem);
+                    }
                     return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
                   })
               .orElse(provider.defaultApiBase());
@@ -333,6 +337,26 @@ public final class LiteLlmConfigLoader {
               + String.join(", ", groups)
               + ")");
     }
+  }
+
+  /** What makes {@code url} unusable as an {@code api_base}, or null when nothing does. */
+  private static String urlProblem(String url) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return e.getReason() + " at index " + e.getIndex();
+    }
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      return "no host (or a port outside 1-65535)";
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      return "port " + uri.getPort() + " is outside 1-65535";
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return "a base URL takes no query or fragment";
+    }
+    return null;
   }
 
   private AirbagSettings airbagSettings(Optional<YamlTree> section) {

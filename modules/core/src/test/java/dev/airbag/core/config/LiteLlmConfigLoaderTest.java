@@ -133,6 +133,32 @@ class LiteLlmConfigLoaderTest {
   }
 
   @Test
+  void anApiBaseThatCannotBeCalledIsRefusedAtLoadWithItsLine() {
+    for (String[] bad :
+        new String[][] {
+          {"http://127.0.0.1:99999/v1", "port 99999 is outside 1-65535"},
+          {"http://:8080/v1", "no host"},
+          {"http://host/v1?x=1", "no query or fragment"},
+          {"http://ho st/v1", "Illegal character"}
+        }) {
+      String yaml =
+          """
+          model_list:
+            - model_name: a
+              litellm_params:
+                model: openai/gpt-4.1
+                api_base: "%s"
+          """
+              .formatted(bad[0]);
+      assertThatThrownBy(() -> loader.parse("gw.yaml", yaml))
+          .as(bad[0])
+          .hasMessageStartingWith(
+              "gw.yaml:5: model_list[0].litellm_params.api_base: expected an http")
+          .hasMessageContaining(bad[1]);
+    }
+  }
+
+  @Test
   void tracingIsOffUnlessAnOtlpEndpointIsGivenAndABadOneIsNamed() {
     String base =
         """

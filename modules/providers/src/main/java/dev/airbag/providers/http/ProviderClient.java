@@ -269,6 +269,17 @@ public final class ProviderClient {
 
   private Future<HttpClientResponse> send(
       ChatRequest request, boolean stream, Call call, Map<String, String> extraHeaders) {
+    try {
+      return sendOrThrow(request, stream, call, extraHeaders);
+    } catch (RuntimeException e) {
+      // Whatever this deployment cannot even be called with (a header Vert.x refuses, say) is its
+      // failure, and the request moves on: never the caller's 500.
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<HttpClientResponse> sendOrThrow(
+      ChatRequest request, boolean stream, Call call, Map<String, String> extraHeaders) {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
             .set("content-type", "application/json")
