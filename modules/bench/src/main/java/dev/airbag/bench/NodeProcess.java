@@ -34,6 +34,7 @@ public final class NodeProcess implements AutoCloseable {
       List.of(
           "-Xms256m",
           "-Xmx256m",
+          "-XX:+ExitOnOutOfMemoryError",
           "-XX:+IgnoreUnrecognizedVMOptions",
           "-XX:TrimNativeHeapInterval=2000");
 

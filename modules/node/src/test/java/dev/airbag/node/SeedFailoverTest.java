@@ -296,7 +296,8 @@ class SeedFailoverTest extends NodeTestBase {
                 seed.airbag().requestTimeout(),
                 seed.airbag().maxRequestBytes(),
                 seed.airbag().checks(),
-                seed.airbag().tracing()),
+                seed.airbag().tracing(),
+                seed.airbag().stalledClientTimeout()),
             seed.warnings());
     gw.startNode(errorMode);
     gw.primary.fault(Fault.error(503));

@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param delayMillis how late {@link Mode#SLOW} answers
  * @param afterChunks content chunks {@link Mode#STREAM_CUT} sends before closing the connection,
  *     and {@link Mode#HANG} sends on a streamed request before holding it open without another byte
- *     (0: none)
+ *     (0: none); for {@link Mode#LONG}, how many chunks its answer streams (0: {@link
+ *     #LONG_CHUNKS})
  * @param limitTokens prompts over this many tokens get the provider's context-window error
  * @param garbage the kinds of nonsense {@link Mode#STUPID} picks from
  */
@@ -40,8 +41,19 @@ public record Fault(
     CONTEXT_LIMIT,
     STREAM_CUT,
     /** Answers 200 at normal latency with fluent garbage: the failure only a judge notices. */
-    STUPID
+    STUPID,
+    /**
+     * Streams a healthy answer of {@code after_chunks} chunks (about 50 bytes of text each), as
+     * fast as its reader takes it: what a slow or stalled reader of a long answer does to a
+     * gateway.
+     */
+    LONG
   }
+
+  /**
+   * The chunks of a {@link Mode#LONG} answer unless {@code after_chunks} says otherwise: ~25 MB.
+   */
+  public static final int LONG_CHUNKS = 500_000;
 
   /** The shapes of a silently stupid answer. */
   public enum Garbage {

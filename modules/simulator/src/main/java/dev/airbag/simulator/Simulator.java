@@ -45,6 +45,8 @@ public final class Simulator {
   private final AtomicLong connectionsAccepted = new AtomicLong();
 
   private final AtomicLong connectionsClosed = new AtomicLong();
+  private final AtomicLong longStreamsCompleted = new AtomicLong();
+  private final AtomicLong longStreamsAbandoned = new AtomicLong();
   private final AtomicReference<String> lastTraceparent = new AtomicReference<>();
   private final Map<String, AtomicLong> byFormat = new ConcurrentHashMap<>();
   private final AtomicReference<Received> lastReceived = new AtomicReference<>();
@@ -152,6 +154,16 @@ public final class Simulator {
   /** Accepted connections that have since closed, whichever side closed them. */
   public long connectionsClosed() {
     return connectionsClosed.get();
+  }
+
+  /** {@link Fault.Mode#LONG} streams sent to their end. */
+  public long longStreamsCompleted() {
+    return longStreamsCompleted.get();
+  }
+
+  /** {@link Fault.Mode#LONG} streams whose reader went away before their end. */
+  public long longStreamsAbandoned() {
+    return longStreamsAbandoned.get();
   }
 
   /** Requests refused since the last reset because they presented the wrong key. */
@@ -273,8 +285,59 @@ public final class Simulator {
         }
         answer(ctx, format, sim, Answer.garbage(kind, sim.question()), -1);
       }
+      case LONG ->
+          longAnswer(ctx, format, sim, f.afterChunks() > 0 ? f.afterChunks() : Fault.LONG_CHUNKS);
       case HEALTHY -> answer(ctx, format, sim, healthy(sim), -1);
     }
+  }
+
+  private static final String LONG_PIECE = " and the river kept rising past the old stone bridge";
+
+  /**
+   * A long answer, streamed as fast as the reader takes it (never more queued than the write
+   * queue's high-water mark), or whole when not streamed. Its events are made as they go out.
+   */
+  private void longAnswer(RoutingContext ctx, WireFormat format, SimRequest sim, int chunks) {
+    if (!sim.stream()) {
+      answer(
+          ctx,
+          format,
+          sim,
+          Answer.of("Here is a long answer:" + LONG_PIECE.repeat(chunks), "length"),
+          -1);
+      return;
+    }
+    List<String> one = format.streamEvents(sim, Answer.of(LONG_PIECE, "length"));
+    int preamble = format.preambleEvents();
+    HttpServerResponse response = ctx.response();
+    response
+        .setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache");
+    one.subList(0, preamble).forEach(response::write);
+    int[] sent = {0};
+    Runnable[] pump = new Runnable[1];
+    pump[0] =
+        () -> {
+          while (sent[0] < chunks && !response.writeQueueFull()) {
+            response.write(one.get(preamble));
+            sent[0]++;
+          }
+          if (sent[0] < chunks) {
+            response.drainHandler(v -> pump[0].run());
+            return;
+          }
+          one.subList(preamble + 1, one.size()).forEach(response::write);
+          response.end();
+          longStreamsCompleted.incrementAndGet();
+        };
+    response.closeHandler(
+        v -> {
+          if (sent[0] < chunks) {
+            longStreamsAbandoned.incrementAndGet();
+          }
+        });
+    pump[0].run();
   }
 
   /** A healthy model answers the question; asked to grade, it grades. */

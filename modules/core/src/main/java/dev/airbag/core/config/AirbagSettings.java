@@ -16,6 +16,8 @@ import java.util.Set;
  *     default)
  * @param drills the scheduled drill ({@code airbag.drills}); none by default
  * @param tracing OpenTelemetry export ({@code airbag.tracing}), off by default
+ * @param stalledClientTimeout how long a streaming client may read nothing while the node holds its
+ *     answer back (the provider's stream paused) before the node cuts it off
  */
 public record AirbagSettings(
     int httpPort,
@@ -28,10 +30,12 @@ public record AirbagSettings(
     Duration requestTimeout,
     int maxRequestBytes,
     Set<AnswerCheck> checks,
-    TracingSettings tracing) {
+    TracingSettings tracing,
+    Duration stalledClientTimeout) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
   public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+  public static final Duration DEFAULT_STALLED_CLIENT_TIMEOUT = Duration.ofSeconds(30);
 }

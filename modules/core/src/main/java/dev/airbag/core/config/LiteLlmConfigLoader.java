@@ -47,7 +47,8 @@ public final class LiteLlmConfigLoader {
           "request_timeout",
           "max_request_bytes",
           "checks",
-          "tracing");
+          "tracing",
+          "stalled_client_timeout");
   private static final Set<String> BREAKER_KEYS =
       Set.of(
           "error_rate_threshold",
@@ -372,7 +373,8 @@ public final class LiteLlmConfigLoader {
           AirbagSettings.DEFAULT_REQUEST_TIMEOUT,
           AirbagSettings.DEFAULT_MAX_REQUEST_BYTES,
           EnumSet.allOf(AnswerCheck.class),
-          TracingSettings.OFF);
+          TracingSettings.OFF,
+          AirbagSettings.DEFAULT_STALLED_CLIENT_TIMEOUT);
     }
     YamlTree s = section.get();
     rejectUnknown(s, AIRBAG_KEYS);
@@ -498,7 +500,10 @@ public final class LiteLlmConfigLoader {
                       t.get("sample_rate").map(n -> n.number(0, 1)).orElse(1.0),
                       t.get("service_name").map(YamlTree::string).orElse("airbag"));
                 })
-            .orElse(TracingSettings.OFF));
+            .orElse(TracingSettings.OFF),
+        s.get("stalled_client_timeout")
+            .map(YamlTree::duration)
+            .orElse(AirbagSettings.DEFAULT_STALLED_CLIENT_TIMEOUT));
   }
 
   /**

@@ -74,7 +74,9 @@ public final class ServerVerticle extends VerticleBase {
     AnswerPath path = new AnswerPath(router, lanes, laneSource.drills(), laneSource.tracing());
     Router web = Router.router(vertx);
     web.route().handler(BodyHandler.create(false).setBodyLimit(config.airbag().maxRequestBytes()));
-    new OpenAiDoor(context, path, plan, laneSource.clock()).mount(web);
+    new OpenAiDoor(
+            vertx, context, path, plan, laneSource.clock(), config.airbag().stalledClientTimeout())
+        .mount(web);
     web.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
     web.get("/health/ready")
         .handler(

@@ -17,6 +17,8 @@ public final class ChatStream {
 
   private final ArrayDeque<ChatChunk> buffered = new ArrayDeque<>();
   private final Runnable cancel;
+  private Runnable pause = () -> {};
+  private Runnable resume = () -> {};
   private Context context;
   private Handler<ChatChunk> chunkHandler;
   private Handler<AsyncResult<Void>> endHandler;
@@ -53,6 +55,25 @@ public final class ChatStream {
   /** Stops the provider call, for a caller that went away. */
   public void cancel() {
     cancel.run();
+  }
+
+  /**
+   * Stops reading the provider's stream until {@link #resume}, for a caller that reads slower than
+   * the provider writes; the call's idle timeout does not run meanwhile (the wait is the caller's).
+   */
+  public void pause() {
+    pause.run();
+  }
+
+  /** Reads the provider's stream again after {@link #pause}. */
+  public void resume() {
+    resume.run();
+  }
+
+  /** How the client pauses and resumes the provider's stream: set once its response arrived. */
+  void flow(Runnable pause, Runnable resume) {
+    this.pause = pause;
+    this.resume = resume;
   }
 
   synchronized void push(ChatChunk chunk) {

@@ -254,6 +254,15 @@ public final class ProviderClient {
                                   -1));
                         }
                       });
+              stream.flow(
+                  () -> {
+                    call.hold(true);
+                    response.pause();
+                  },
+                  () -> {
+                    call.hold(false);
+                    response.resume();
+                  });
               response.handler(parser::feed);
               response.exceptionHandler(e -> sink.fail(classify(e)));
               response.endHandler(
@@ -456,6 +465,9 @@ public final class ProviderClient {
     private HttpClientRequest request;
     private boolean finished;
 
+    /** The caller holds the stream back: its wait is not the provider's silence. */
+    private boolean held;
+
     Call(long timeoutMillis) {
       this.timeoutMillis = timeoutMillis;
     }
@@ -488,6 +500,12 @@ public final class ProviderClient {
       progressNanos = clock.nanoTime();
     }
 
+    /** While held, the idle timeout does not run; it counts afresh once released. */
+    void hold(boolean on) {
+      held = on;
+      rearm();
+    }
+
     @Override
     public long dueNanos() {
       return progressNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -512,6 +530,10 @@ public final class ProviderClient {
               id -> {
                 timer = -1;
                 if (finished) {
+                  return;
+                }
+                if (held) {
+                  arm(timeoutMillis);
                   return;
                 }
                 long idleMillis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - progressNanos);

@@ -9,12 +9,15 @@ import dev.airbag.node.routing.Refusal;
 import dev.airbag.node.routing.RoutedAnswer;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 
 /**
  * The OpenAI door: {@code POST /v1/chat/completions} and {@code GET /v1/models}, with or without
@@ -22,12 +25,17 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class OpenAiDoor {
 
+  private final Vertx vertx;
+  private final long stalledMillis;
   private final Context context;
   private final AnswerPath path;
   private final TierPlan plan;
   private final Clock clock;
 
-  public OpenAiDoor(Context context, AnswerPath path, TierPlan plan, Clock clock) {
+  public OpenAiDoor(
+      Vertx vertx, Context context, AnswerPath path, TierPlan plan, Clock clock, Duration stalled) {
+    this.vertx = vertx;
+    this.stalledMillis = stalled.toMillis();
     this.context = context;
     this.path = path;
     this.plan = plan;
@@ -83,12 +91,13 @@ public final class OpenAiDoor {
               if (ar.failed()) {
                 ctx.fail(ar.cause());
               } else {
-                respond(response, read, origin, ar.result(), span);
+                respond(ctx.request().connection(), response, read, origin, ar.result(), span);
               }
             });
   }
 
   private void respond(
+      HttpConnection connection,
       HttpServerResponse response,
       OpenAiAnswers.Read read,
       RequestOrigin origin,
@@ -102,13 +111,16 @@ public final class OpenAiDoor {
           .putHeader(AnswerPath.DEPLOYMENT_HEADER, served.deployment());
       if (served.stream() != null) {
         OpenAiStreams.relay(
+            vertx,
             context,
+            connection,
             response,
             served,
             read.request(),
             read.includeUsage(),
             origin,
             created,
+            stalledMillis,
             span,
             path);
       } else {
