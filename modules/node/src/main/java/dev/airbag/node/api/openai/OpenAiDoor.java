@@ -110,19 +110,20 @@ public final class OpenAiDoor {
           .putHeader(AnswerPath.TIER_HEADER, served.tier())
           .putHeader(AnswerPath.DEPLOYMENT_HEADER, served.deployment());
       if (served.stream() != null) {
-        OpenAiStreams.relay(
-            vertx,
-            context,
-            connection,
-            response,
-            served,
-            read.request(),
-            read.includeUsage(),
-            origin,
-            created,
-            stalledMillis,
-            span,
-            path);
+        new OpenAiStreams.Relay(
+                vertx,
+                context,
+                connection,
+                response,
+                served,
+                read.request(),
+                read.includeUsage(),
+                origin,
+                created,
+                stalledMillis,
+                span,
+                path)
+            .start();
       } else {
         response
             .putHeader("content-type", "application/json")

@@ -36,39 +36,9 @@ final class OpenAiStreams {
    * [DONE]. A caller that reads slower than the provider writes pauses the provider's stream until
    * it drains, and one that reads nothing for {@code stalledMillis} is cut off: the node holds no
    * more of an answer than the write queue. A stream that ends cleanly goes back, assembled, to the
-   * answer path for the checks and the judge.
+   * answer path for the checks and the judge. One per stream, on the serving context.
    */
-  static void relay(
-      Vertx vertx,
-      Context context,
-      HttpConnection connection,
-      HttpServerResponse response,
-      RoutedAnswer.Served served,
-      ChatRequest request,
-      boolean includeUsage,
-      RequestOrigin origin,
-      long created,
-      long stalledMillis,
-      Span span,
-      AnswerPath path) {
-    new Relay(
-            vertx,
-            context,
-            connection,
-            response,
-            served,
-            request,
-            includeUsage,
-            origin,
-            created,
-            stalledMillis,
-            span,
-            path)
-        .start();
-  }
-
-  /** One stream's relay, on the serving context. */
-  private static final class Relay {
+  static final class Relay {
     private final Vertx vertx;
     private final Context context;
     private final HttpConnection connection;
